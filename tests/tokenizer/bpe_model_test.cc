@@ -1,0 +1,196 @@
+#include "models/bpe_model.h"
+
+#include <random>
+
+#include "gtest/gtest.h"
+
+namespace tokgraft {
+namespace {
+
+using Merges = std::vector<std::pair<std::string, std::string>>;
+
+std::unique_ptr<BpeModel> Make(const std::vector<std::string>& tokens, const Merges& merges,
+                               BpeOptions options = {}) {
+  absl::flat_hash_map<std::string, uint32_t> vocab;
+  for (const std::string& t : tokens) vocab.emplace(t, static_cast<uint32_t>(vocab.size()));
+  auto model = BpeModel::Create(std::move(options), std::move(vocab), merges);
+  EXPECT_TRUE(model.ok()) << model.status();
+  return model.ok() ? *std::move(model) : nullptr;
+}
+
+std::vector<uint32_t> Ids(const BpeModel& model, std::string_view piece,
+                          std::vector<ByteSpan>* spans = nullptr) {
+  std::vector<uint32_t> ids;
+  model.Encode(piece, &ids, spans);
+  return ids;
+}
+
+// Textbook BPE on single-byte symbols: apply the lowest-rank merge at its
+// leftmost occurrence until none applies. Independent of BpeModel's code.
+std::vector<std::string> NaiveBpe(std::string_view text, const Merges& merges) {
+  std::vector<std::string> symbols;
+  for (char c : text) symbols.emplace_back(1, c);
+  while (true) {
+    size_t best_rank = merges.size(), best_pos = 0;
+    for (size_t i = 0; i + 1 < symbols.size(); ++i) {
+      for (size_t r = 0; r < best_rank; ++r) {
+        if (merges[r].first == symbols[i] && merges[r].second == symbols[i + 1]) {
+          best_rank = r;
+          best_pos = i;
+          break;
+        }
+      }
+    }
+    if (best_rank == merges.size()) return symbols;
+    symbols[best_pos] += symbols[best_pos + 1];
+    symbols.erase(symbols.begin() + best_pos + 1);
+  }
+}
+
+TEST(BpeModelTest, AppliesLowestRankFirst) {
+  auto model = Make({"a", "b", "c", "ab", "bc", "abc"}, {{"b", "c"}, {"a", "b"}, {"a", "bc"}});
+  EXPECT_EQ(Ids(*model, "abc"), (std::vector<uint32_t>{5}));  // b+c, then a+bc
+  auto other = Make({"a", "b", "c", "ab", "bc", "abc"}, {{"a", "b"}, {"b", "c"}, {"ab", "c"}});
+  EXPECT_EQ(Ids(*other, "abc"), (std::vector<uint32_t>{5}));   // a+b, then ab+c
+  EXPECT_EQ(Ids(*other, "bca"), (std::vector<uint32_t>{4, 0}));
+}
+
+TEST(BpeModelTest, LeftmostWinsTies) {
+  auto model = Make({"a", "aa"}, {{"a", "a"}});
+  EXPECT_EQ(Ids(*model, "aaa"), (std::vector<uint32_t>{1, 0}));
+}
+
+TEST(BpeModelTest, ReportsSpansInsideThePiece) {
+  auto model = Make({"a", "b", "ab"}, {{"a", "b"}});
+  std::vector<ByteSpan> spans;
+  EXPECT_EQ(Ids(*model, "abb", &spans), (std::vector<uint32_t>{2, 1}));
+  EXPECT_EQ(spans, (std::vector<ByteSpan>{{0, 2}, {2, 3}}));
+}
+
+TEST(BpeModelTest, RejectsMergesOutsideTheVocabulary) {
+  absl::flat_hash_map<std::string, uint32_t> vocab = {{"a", 0}, {"b", 1}};
+  auto model = BpeModel::Create({}, vocab, {{"a", "b"}});
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.status().message().find("\"ab\""), std::string_view::npos) << model.status();
+  auto unknown_part = BpeModel::Create({}, vocab, {{"a", "x"}});
+  ASSERT_FALSE(unknown_part.ok());
+  EXPECT_NE(unknown_part.status().message().find("\"x\""), std::string_view::npos);
+}
+
+TEST(BpeModelTest, IgnoreMergesEmitsWholeTokens) {
+  // "abc" is a token but no merge sequence reaches it.
+  BpeOptions options;
+  options.ignore_merges = true;
+  auto model = Make({"a", "b", "c", "abc"}, {}, options);
+  EXPECT_EQ(Ids(*model, "abc"), (std::vector<uint32_t>{3}));
+  auto plain = Make({"a", "b", "c", "abc"}, {});
+  EXPECT_EQ(Ids(*plain, "abc"), (std::vector<uint32_t>{0, 1, 2}));
+}
+
+TEST(BpeModelTest, ByteFallbackAndFusedUnknowns) {
+  std::vector<std::string> tokens = {"<unk>", "a"};
+  for (int b = 0; b < 256; ++b) {
+    char name[8];
+    std::snprintf(name, sizeof name, "<0x%02X>", b);
+    tokens.push_back(name);
+  }
+  BpeOptions fallback;
+  fallback.byte_fallback = true;
+  fallback.unk_token = "<unk>";
+  auto model = Make(tokens, {}, fallback);
+  // "é" is C3 A9: two byte tokens, ids 2 + byte value.
+  EXPECT_EQ(Ids(*model, "a\xC3\xA9"), (std::vector<uint32_t>{1, 2 + 0xC3, 2 + 0xA9}));
+
+  BpeOptions fuse;
+  fuse.fuse_unk = true;
+  fuse.unk_token = "<unk>";
+  auto fused = Make({"<unk>", "a"}, {}, fuse);
+  std::vector<ByteSpan> spans;
+  EXPECT_EQ(Ids(*fused, "xya", &spans), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(spans, (std::vector<ByteSpan>{{0, 2}, {2, 3}}));
+}
+
+TEST(BpeModelTest, UnknownUnkTokenIsAnError) {
+  BpeOptions options;
+  options.unk_token = "<unk>";
+  auto model = BpeModel::Create(options, {{"a", 0}}, {});
+  EXPECT_FALSE(model.ok());
+}
+
+// Random merge tables over a small alphabet; pieces long enough to take the
+// heap path and the uncached path, compared with the textbook algorithm.
+TEST(BpeModelTest, MatchesNaiveBpeOnRandomPieces) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "abcd";
+  for (int trial = 0; trial < 30; ++trial) {
+    std::vector<std::string> tokens;
+    for (char c : alphabet) tokens.emplace_back(1, c);
+    Merges merges;
+    std::uniform_int_distribution<size_t> pick(0, 0);
+    for (int m = 0; m < 40; ++m) {
+      pick = std::uniform_int_distribution<size_t>(0, tokens.size() - 1);
+      std::string l = tokens[pick(rng)], r = tokens[pick(rng)];
+      if (std::find(tokens.begin(), tokens.end(), l + r) != tokens.end()) continue;
+      merges.emplace_back(l, r);
+      tokens.push_back(l + r);
+    }
+    auto model = Make(tokens, merges);
+    for (size_t length : {1, 5, 30, 47, 48, 49, 120, 300, 1000}) {
+      std::string text;
+      std::uniform_int_distribution<size_t> letter(0, alphabet.size() - 1);
+      for (size_t i = 0; i < length; ++i) text.push_back(alphabet[letter(rng)]);
+      std::vector<uint32_t> expected;
+      for (const std::string& s : NaiveBpe(text, merges)) {
+        expected.push_back(static_cast<uint32_t>(std::find(tokens.begin(), tokens.end(), s) - tokens.begin()));
+      }
+      EXPECT_EQ(Ids(*model, text), expected) << "trial " << trial << " text " << text;
+      EXPECT_EQ(Ids(*model, text), expected) << "second (cached) encode of " << text;
+    }
+  }
+}
+
+// Long character-level pieces are cut where no token spans; the result must
+// be the same as merging the whole piece.
+TEST(BpeModelTest, CuttingLongPiecesDoesNotChangeTheResult) {
+  std::vector<std::string> tokens = {"a", "b", " ", "ab", "ba", "aba", " a"};
+  Merges merges = {{"a", "b"}, {"b", "a"}, {"ab", "a"}, {" ", "a"}};
+  auto model = Make(tokens, merges);
+  std::mt19937 rng(3);
+  const std::string alphabet = "ab ";
+  for (int trial = 0; trial < 20; ++trial) {
+    std::string text;
+    std::uniform_int_distribution<size_t> letter(0, alphabet.size() - 1);
+    for (size_t i = 0; i < 2000; ++i) text.push_back(alphabet[letter(rng)]);
+    std::vector<uint32_t> expected;
+    for (const std::string& s : NaiveBpe(text, merges)) {
+      expected.push_back(static_cast<uint32_t>(std::find(tokens.begin(), tokens.end(), s) - tokens.begin()));
+    }
+    std::vector<ByteSpan> spans;
+    EXPECT_EQ(Ids(*model, text, &spans), expected);
+    ASSERT_EQ(spans.size(), expected.size());
+    uint32_t at = 0;
+    for (size_t i = 0; i < spans.size(); ++i) {
+      EXPECT_EQ(spans[i].begin, at);
+      at = spans[i].end;
+      EXPECT_EQ(spans[i].end - spans[i].begin, tokens[expected[i]].size());
+    }
+  }
+}
+
+TEST(BpeModelTest, RanksModeMergesAnyTwoTokensWhoseConcatenationIsAToken) {
+  absl::flat_hash_map<std::string, uint32_t> ranks;
+  for (int b = 0; b < 256; ++b) ranks.emplace(std::string(1, static_cast<char>(b)), b);
+  ranks.emplace("ab", 300);
+  ranks.emplace("bc", 256);
+  ranks.emplace("abc", 301);
+  BpeOptions options;
+  options.byte_level = true;
+  auto model = BpeModel::CreateFromRanks(options, std::move(ranks));
+  ASSERT_TRUE(model.ok()) << model.status();
+  // bc (256) merges before ab (300); then a + bc makes abc.
+  EXPECT_EQ(Ids(**model, "abc"), (std::vector<uint32_t>{301}));
+  EXPECT_EQ(Ids(**model, "abd"), (std::vector<uint32_t>{300, 'd'}));
+}
+
+}  // namespace
+}  // namespace tokgraft

@@ -1,0 +1,399 @@
+#include "models/bpe_model.h"
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <queue>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "utf8.h"
+
+namespace tokgraft {
+namespace {
+
+// Pieces shorter than this are cached, as the reference does (its MAX_LENGTH).
+constexpr size_t kMaxCachedPieceBytes = 256;
+// Entries per thread and model before the cache starts over.
+constexpr size_t kCacheCapacity = 1 << 17;
+// Below this many symbols a rescanning merge loop beats a heap.
+constexpr size_t kShortPieceSymbols = 48;
+
+std::atomic<uint64_t> next_serial{1};
+
+absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+std::string ByteFallbackToken(unsigned char b) { return absl::StrFormat("<0x%02X>", b); }
+
+}  // namespace
+
+class BpeModel::PieceCache {
+ public:
+  static PieceCache& ForModel(uint64_t serial) {
+    // One cache per thread and model, so encoding never takes a lock. Models
+    // are few; the map is dropped wholesale if stale serials pile up.
+    thread_local absl::flat_hash_map<uint64_t, std::unique_ptr<PieceCache>> caches;
+    auto it = caches.find(serial);
+    if (it != caches.end()) return *it->second;
+    if (caches.size() >= 16) caches.clear();
+    return *caches.emplace(serial, std::make_unique<PieceCache>()).first->second;
+  }
+
+  const CachedPiece* Find(std::string_view piece) const {
+    auto it = entries_.find(AsAbsl(piece));
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+
+  const CachedPiece& Insert(std::string_view piece, CachedPiece value) {
+    if (entries_.size() >= kCacheCapacity) entries_.clear();
+    return entries_.emplace(std::string(piece), std::move(value)).first->second;
+  }
+
+ private:
+  absl::flat_hash_map<std::string, CachedPiece> entries_;
+};
+
+BpeModel::BpeModel(BpeOptions options, absl::flat_hash_map<std::string, uint32_t> vocab)
+    : options_(std::move(options)), vocab_(std::move(vocab)), serial_(next_serial++) {}
+
+absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::Create(
+    BpeOptions options, absl::flat_hash_map<std::string, uint32_t> vocab,
+    const std::vector<std::pair<std::string, std::string>>& merges) {
+  std::unique_ptr<BpeModel> model(new BpeModel(std::move(options), std::move(vocab)));
+  const size_t prefix_len = model->options_.continuing_subword_prefix.size();
+  model->merges_.reserve(merges.size());
+  for (size_t rank = 0; rank < merges.size(); ++rank) {
+    const auto& [left, right] = merges[rank];
+    if (left.empty() && right.empty()) continue;
+    auto l = model->vocab_.find(left);
+    auto r = model->vocab_.find(right);
+    if (l == model->vocab_.end() || r == model->vocab_.end()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "merge %d (\"%s\" \"%s\") names a token that is not in the vocabulary", rank, left,
+          l == model->vocab_.end() ? left : right));
+    }
+    // The right part's continuing-subword prefix is not repeated in the result.
+    std::string merged = left;
+    if (right.size() >= prefix_len) merged.append(right, prefix_len);
+    auto m = model->vocab_.find(merged);
+    if (m == model->vocab_.end()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "merge %d (\"%s\" \"%s\") makes \"%s\", which is not in the vocabulary", rank, left,
+          right, merged));
+    }
+    // A repeated pair keeps its last rank, as the reference's map does.
+    model->merges_[PairKey(l->second, r->second)] =
+        (static_cast<uint64_t>(rank) << 32) | m->second;
+  }
+  model->IndexCharacters();
+  if (model->options_.unk_token && !model->unk_id_) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "unk_token \"%s\" is not in the vocabulary", *model->options_.unk_token));
+  }
+  return model;
+}
+
+absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::CreateFromRanks(
+    BpeOptions options, absl::flat_hash_map<std::string, uint32_t> ranks) {
+  std::unique_ptr<BpeModel> model(new BpeModel(std::move(options), std::move(ranks)));
+  for (const auto& [token, rank] : model->vocab_) {
+    for (size_t cut = 1; cut < token.size(); ++cut) {
+      auto l = model->vocab_.find(absl::string_view(token.data(), cut));
+      if (l == model->vocab_.end()) continue;
+      auto r = model->vocab_.find(absl::string_view(token.data() + cut, token.size() - cut));
+      if (r == model->vocab_.end()) continue;
+      model->merges_[PairKey(l->second, r->second)] = (static_cast<uint64_t>(rank) << 32) | rank;
+    }
+  }
+  model->IndexCharacters();
+  for (int b = 0; b < 256; ++b) {
+    if (model->single_byte_id_[b] < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("the rank file has no token for the single byte 0x%02X", b));
+    }
+  }
+  return model;
+}
+
+void BpeModel::IndexCharacters() {
+  for (int b = 0; b < 256; ++b) {
+    single_byte_id_[b] = -1;
+    if (!options_.byte_level && b >= 0x80) continue;  // not a whole character
+    auto it = vocab_.find(std::string(1, static_cast<char>(b)));
+    if (it != vocab_.end()) single_byte_id_[b] = it->second;
+  }
+  has_byte_fallback_ids_ = true;
+  for (int b = 0; b < 256; ++b) {
+    auto it = vocab_.find(ByteFallbackToken(static_cast<unsigned char>(b)));
+    if (it == vocab_.end()) {
+      has_byte_fallback_ids_ = false;
+      break;
+    }
+    byte_fallback_id_[b] = it->second;
+  }
+  if (options_.unk_token) {
+    auto it = vocab_.find(*options_.unk_token);
+    if (it != vocab_.end()) unk_id_ = it->second;
+  }
+}
+
+void BpeModel::InitialSymbols(std::string_view piece, std::vector<Symbol>* symbols) const {
+  symbols->clear();
+  const bool plain = options_.continuing_subword_prefix.empty() && options_.end_of_word_suffix.empty();
+  std::optional<Symbol> unk;  // pending, so consecutive unknowns can fuse
+  auto push = [symbols](uint32_t id, size_t begin, size_t len) {
+    symbols->push_back(Symbol{id, static_cast<uint32_t>(begin), static_cast<uint32_t>(len), 0, 0});
+  };
+  std::string key;
+  for (size_t i = 0; i < piece.size();) {
+    size_t len = options_.byte_level ? 1 : utf8::SequenceLength(static_cast<unsigned char>(piece[i]));
+    len = std::min(len, piece.size() - i);
+    int64_t id = -1;
+    if (plain && len == 1) {
+      id = single_byte_id_[static_cast<unsigned char>(piece[i])];
+    } else {
+      key.clear();
+      if (i > 0) key += options_.continuing_subword_prefix;
+      key.append(piece.data() + i, len);
+      if (i + len == piece.size()) key += options_.end_of_word_suffix;
+      auto it = vocab_.find(key);
+      if (it != vocab_.end()) id = it->second;
+    }
+    if (id < 0 && plain && len == 1) key.assign(piece.data() + i, 1);
+    if (id >= 0) {
+      if (unk) {
+        symbols->push_back(*unk);
+        unk.reset();
+      }
+      push(static_cast<uint32_t>(id), i, len);
+    } else if (options_.byte_fallback && has_byte_fallback_ids_) {
+      // As the reference: every byte of the looked-up string becomes a
+      // <0xNN> token covering one byte (a pending unknown waits until later).
+      for (size_t k = 0; k < key.size(); ++k) {
+        push(byte_fallback_id_[static_cast<unsigned char>(key[k])], i + std::min(k, len - 1), 1);
+      }
+    } else if (unk_id_) {
+      if (unk && options_.fuse_unk) {
+        unk->len += static_cast<uint32_t>(len);
+      } else {
+        if (unk) symbols->push_back(*unk);
+        unk = Symbol{*unk_id_, static_cast<uint32_t>(i), static_cast<uint32_t>(len), 0, 0};
+      }
+    }
+    // Without an unk token an unknown character is dropped, as the reference does.
+    i += len;
+  }
+  if (unk) symbols->push_back(*unk);
+}
+
+void BpeModel::MergeShort(std::vector<Symbol>* symbols) const {
+  std::vector<Symbol>& s = *symbols;
+  // rank[i] is the rank of merging s[i] with s[i + 1], or UINT32_MAX.
+  uint32_t rank[kShortPieceSymbols];
+  uint32_t result[kShortPieceSymbols];
+  auto look = [&](size_t i) {
+    auto m = FindMerge(s[i].id, s[i + 1].id);
+    rank[i] = m ? m->first : UINT32_MAX;
+    result[i] = m ? m->second : 0;
+  };
+  size_t n = s.size();
+  for (size_t i = 0; i + 1 < n; ++i) look(i);
+  while (n > 1) {
+    size_t best = 0;
+    for (size_t i = 1; i + 1 < n; ++i) {
+      if (rank[i] < rank[best]) best = i;
+    }
+    if (rank[best] == UINT32_MAX) break;
+    s[best].id = result[best];
+    s[best].len += s[best + 1].len;
+    for (size_t i = best + 1; i + 1 < n; ++i) {
+      s[i] = s[i + 1];
+      rank[i] = rank[i + 1];
+      result[i] = result[i + 1];
+    }
+    --n;
+    if (best > 0) look(best - 1);
+    if (best + 1 < n) look(best);
+  }
+  s.resize(n);
+}
+
+void BpeModel::MergeWithHeap(std::vector<Symbol>* symbols) const {
+  std::vector<Symbol>& s = *symbols;
+  const int32_t n = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < n; ++i) {
+    s[i].prev = i - 1;
+    s[i].next = i + 1 < n ? i + 1 : -1;
+  }
+  // Min-heap of (rank << 32 | position): lowest rank first, leftmost on ties.
+  std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> queue;
+  auto push_pair = [&](int32_t pos) {
+    if (pos < 0 || s[pos].next < 0) return;
+    if (auto m = FindMerge(s[pos].id, s[s[pos].next].id)) {
+      queue.push((static_cast<uint64_t>(m->first) << 32) | static_cast<uint32_t>(pos));
+    }
+  };
+  for (int32_t i = 0; i + 1 < n; ++i) push_pair(i);
+
+  const float dropout = options_.dropout;
+  thread_local std::mt19937 rng{std::random_device{}()};
+  std::uniform_real_distribution<float> coin(0.0f, 1.0f);
+  std::vector<uint64_t> skipped;
+  while (!queue.empty()) {
+    const uint64_t top = queue.top();
+    queue.pop();
+    if (dropout > 0 && coin(rng) < dropout) {
+      skipped.push_back(top);  // tried again after the next merge that happens
+      continue;
+    }
+    for (uint64_t k : skipped) queue.push(k);
+    skipped.clear();
+    const int32_t pos = static_cast<int32_t>(top & 0xffffffffu);
+    const uint32_t rank = static_cast<uint32_t>(top >> 32);
+    Symbol& left = s[pos];
+    if (left.len == 0 || left.next < 0) continue;
+    Symbol& right = s[left.next];
+    // Stale entry: the pair at pos changed since it was queued.
+    auto m = FindMerge(left.id, right.id);
+    if (!m || m->first != rank) continue;
+    left.id = m->second;
+    left.len += right.len;
+    right.len = 0;
+    left.next = right.next;
+    if (right.next >= 0) s[right.next].prev = pos;
+    push_pair(left.prev);
+    push_pair(pos);
+  }
+  size_t out = 0;
+  for (int32_t i = n > 0 ? 0 : -1; i >= 0; i = s[i].next) s[out++] = s[i];
+  s.resize(out);
+}
+
+void BpeModel::EncodeUncached(std::string_view piece, std::vector<Symbol>* symbols) const {
+  InitialSymbols(piece, symbols);
+  if (symbols->size() <= kShortPieceSymbols && options_.dropout <= 0) {
+    MergeShort(symbols);
+  } else {
+    MergeWithHeap(symbols);
+  }
+}
+
+void BpeModel::EncodeCached(std::string_view piece, std::vector<uint32_t>* ids,
+                            std::vector<ByteSpan>* spans, uint32_t base) const {
+  PieceCache& cache = PieceCache::ForModel(serial_);
+  const CachedPiece* hit = cache.Find(piece);
+  if (hit == nullptr) {
+    thread_local std::vector<Symbol> symbols;
+    EncodeUncached(piece, &symbols);
+    CachedPiece fresh;
+    fresh.ids.reserve(symbols.size());
+    fresh.lens.reserve(symbols.size());
+    for (const Symbol& sym : symbols) {
+      fresh.ids.push_back(sym.id);
+      fresh.lens.push_back(sym.len);
+    }
+    hit = &cache.Insert(piece, std::move(fresh));
+  }
+  ids->insert(ids->end(), hit->ids.begin(), hit->ids.end());
+  if (spans) {
+    uint32_t at = base;
+    for (uint32_t len : hit->lens) {
+      spans->push_back({at, at + len});
+      at += len;
+    }
+  }
+}
+
+void BpeModel::SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const {
+  std::call_once(inner_pairs_once_, [this] {
+    for (const auto& entry : vocab_) {
+      const std::string& token = entry.first;
+      size_t len = 0;
+      char32_t prev = 0;
+      // Keys of a character-level vocabulary come from JSON: valid UTF-8.
+      for (size_t i = 0; i < token.size(); i += len) {
+        char32_t c = utf8::Decode(token, i, &len);
+        if (i > 0) inner_pairs_.insert((static_cast<uint64_t>(prev) << 32) | c);
+        prev = c;
+      }
+    }
+  });
+  cuts->clear();
+  // A cut between two characters is safe when both are tokens by themselves
+  // (so no byte fallback or unknown fusing is involved) and no token contains
+  // the pair: then no merge ever joins the two sides, and each side merges
+  // exactly as it would within the whole piece.
+  char32_t prev = 0;
+  bool prev_known = false;
+  size_t len = 0;
+  std::string one;
+  for (size_t i = 0; i < piece.size(); i += len) {
+    char32_t c = utf8::Decode(piece, i, &len);
+    bool known;
+    if (len == 1) {
+      known = single_byte_id_[static_cast<unsigned char>(piece[i])] >= 0;
+    } else {
+      one.assign(piece.data() + i, len);
+      known = vocab_.contains(one);
+    }
+    if (i > 0 && known && prev_known &&
+        !inner_pairs_.contains((static_cast<uint64_t>(prev) << 32) | c)) {
+      cuts->push_back(i);
+    }
+    prev = c;
+    prev_known = known;
+  }
+}
+
+void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids,
+                      std::vector<ByteSpan>* spans) const {
+  if (piece.empty()) return;
+  thread_local std::vector<Symbol> symbols;
+  auto emit = [&](uint32_t base) {
+    for (const Symbol& sym : symbols) {
+      ids->push_back(sym.id);
+      if (spans) spans->push_back({base + sym.begin, base + sym.begin + sym.len});
+    }
+  };
+  if (options_.dropout > 0) {  // the reference neither caches nor short-cuts here
+    EncodeUncached(piece, &symbols);
+    emit(0);
+    return;
+  }
+  if (options_.ignore_merges) {
+    auto it = vocab_.find(AsAbsl(piece));
+    if (it != vocab_.end()) {
+      ids->push_back(it->second);
+      if (spans) spans->push_back({0, static_cast<uint32_t>(piece.size())});
+      return;
+    }
+  }
+  if (piece.size() < kMaxCachedPieceBytes) {
+    EncodeCached(piece, ids, spans, 0);
+    return;
+  }
+  const bool cuttable = !options_.byte_level && options_.continuing_subword_prefix.empty() &&
+                        options_.end_of_word_suffix.empty();
+  if (!cuttable) {
+    EncodeUncached(piece, &symbols);
+    emit(0);
+    return;
+  }
+  thread_local std::vector<size_t> cuts;
+  SafeCuts(piece, &cuts);
+  cuts.push_back(piece.size());
+  size_t begin = 0;
+  for (size_t end : cuts) {
+    std::string_view chunk = piece.substr(begin, end - begin);
+    if (chunk.size() < kMaxCachedPieceBytes) {
+      EncodeCached(chunk, ids, spans, static_cast<uint32_t>(begin));
+    } else {
+      EncodeUncached(chunk, &symbols);
+      emit(static_cast<uint32_t>(begin));
+    }
+    begin = end;
+  }
+}
+
+}  // namespace tokgraft

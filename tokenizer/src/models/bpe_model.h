@@ -1,0 +1,122 @@
+// Byte-pair encoding of one pre-tokenized piece, with the reference's exact
+// semantics: start from characters (bytes in byte-level mode), then merge the
+// adjacent pair of lowest rank, leftmost first, until no pair has a merge.
+//
+// Speed comes from three things: a per-thread cache of encoded pieces; a
+// quadratic but tiny merge loop for short pieces and a heap for long ones
+// (n log n, never quadratic); and, for character-level vocabularies whose
+// pieces are whole documents (sentencepiece-style, no pre-tokenizer), cutting
+// long pieces where no token can span (a character pair found inside no
+// token), which makes the pieces cacheable without changing the result.
+#ifndef TOKGRAFT_TOKENIZER_MODELS_BPE_MODEL_H_
+#define TOKGRAFT_TOKENIZER_MODELS_BPE_MODEL_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "tokgraft/tokenizer.h"
+
+namespace tokgraft {
+
+struct BpeOptions {
+  // Symbols are raw bytes, and vocabulary keys are raw bytes (already decoded
+  // from the GPT-2 alphabet by the loader).
+  bool byte_level = false;
+  bool byte_fallback = false;
+  bool fuse_unk = false;
+  // A piece that is itself a token is emitted as is, without merging.
+  bool ignore_merges = false;
+  std::optional<std::string> unk_token;
+  std::string continuing_subword_prefix;
+  std::string end_of_word_suffix;
+  // Probability of skipping a merge (BPE-dropout); 0 disables it.
+  float dropout = 0;
+};
+
+class BpeModel {
+ public:
+  // `vocab` maps token keys to ids; `merges` lists (left, right) keys in rank
+  // order, an empty pair standing for a merge that can never apply. Fails
+  // naming the first merge whose parts or result are unknown.
+  static absl::StatusOr<std::unique_ptr<BpeModel>> Create(
+      BpeOptions options, absl::flat_hash_map<std::string, uint32_t> vocab,
+      const std::vector<std::pair<std::string, std::string>>& merges);
+  // tiktoken's rule instead of a merge list: any two tokens whose concatenation
+  // is a token merge, ranked by that token's rank (ids are ranks).
+  static absl::StatusOr<std::unique_ptr<BpeModel>> CreateFromRanks(
+      BpeOptions options, absl::flat_hash_map<std::string, uint32_t> ranks);
+
+  // Appends the ids of `piece` and, if `spans` is not null, their byte spans
+  // relative to the piece.
+  void Encode(std::string_view piece, std::vector<uint32_t>* ids,
+              std::vector<ByteSpan>* spans) const;
+
+  const BpeOptions& options() const { return options_; }
+  const absl::flat_hash_map<std::string, uint32_t>& vocab() const { return vocab_; }
+  size_t num_merges() const { return merges_.size(); }
+
+ private:
+  struct Symbol {
+    uint32_t id;
+    uint32_t begin;  // byte offset in the piece
+    uint32_t len;    // bytes covered; 0 once merged into its left neighbour
+    int32_t prev;
+    int32_t next;
+  };
+  struct CachedPiece {
+    std::vector<uint32_t> ids;
+    std::vector<uint32_t> lens;
+  };
+  class PieceCache;
+
+  BpeModel(BpeOptions options, absl::flat_hash_map<std::string, uint32_t> vocab);
+  void IndexCharacters();
+
+  // (rank, result id) of merging `left` then `right`, if they merge.
+  std::optional<std::pair<uint32_t, uint32_t>> FindMerge(uint32_t left, uint32_t right) const {
+    auto it = merges_.find(PairKey(left, right));
+    if (it == merges_.end()) return std::nullopt;
+    return std::make_pair(static_cast<uint32_t>(it->second >> 32),
+                          static_cast<uint32_t>(it->second));
+  }
+  static uint64_t PairKey(uint32_t left, uint32_t right) {
+    return (static_cast<uint64_t>(left) << 32) | right;
+  }
+
+  void EncodeCached(std::string_view piece, std::vector<uint32_t>* ids,
+                    std::vector<ByteSpan>* spans, uint32_t base) const;
+  void EncodeUncached(std::string_view piece, std::vector<Symbol>* symbols) const;
+  void InitialSymbols(std::string_view piece, std::vector<Symbol>* symbols) const;
+  void MergeShort(std::vector<Symbol>* symbols) const;
+  void MergeWithHeap(std::vector<Symbol>* symbols) const;
+  // Cut points inside a long character-level piece that no token can span.
+  void SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const;
+
+  BpeOptions options_;
+  absl::flat_hash_map<std::string, uint32_t> vocab_;
+  // PairKey(left, right) -> (rank << 32) | result id.
+  absl::flat_hash_map<uint64_t, uint64_t> merges_;
+  // Initial symbol ids: per byte in byte-level mode, per ASCII character
+  // otherwise (-1 when absent); other characters go through vocab_.
+  int64_t single_byte_id_[256];
+  std::optional<uint32_t> unk_id_;
+  uint32_t byte_fallback_id_[256];
+  bool has_byte_fallback_ids_ = false;
+  // Character pairs found inside some token (for SafeCuts), built on first use.
+  mutable std::once_flag inner_pairs_once_;
+  mutable absl::flat_hash_set<uint64_t> inner_pairs_;
+  uint64_t serial_;  // identifies this model's entries in thread-local caches
+};
+
+}  // namespace tokgraft
+
+#endif  // TOKGRAFT_TOKENIZER_MODELS_BPE_MODEL_H_

@@ -1,0 +1,36 @@
+// Post-processor stage: adds template tokens (BOS, ...) and adjusts offsets.
+#ifndef TOKGRAFT_TOKENIZER_POST_PROCESSOR_H_
+#define TOKGRAFT_TOKENIZER_POST_PROCESSOR_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tokgraft/tokenizer.h"
+
+namespace tokgraft {
+
+class PostProcessor {
+ public:
+  virtual ~PostProcessor() = default;
+  // `token_strings[id]` is the token's string as in the tokenizer file.
+  virtual void Process(Encoding* encoding, bool add_special_tokens, bool with_offsets,
+                       const std::vector<std::string>& token_strings) const = 0;
+  virtual std::string Describe() const = 0;
+};
+
+// One item of a TemplateProcessing "single" template: the sequence itself, or
+// the ids of a special token.
+struct TemplateItem {
+  bool is_sequence = false;
+  std::vector<uint32_t> ids;
+};
+
+std::unique_ptr<PostProcessor> MakeTemplatePostProcessor(std::vector<TemplateItem> single);
+std::unique_ptr<PostProcessor> MakeByteLevelPostProcessor(bool add_prefix_space, bool trim_offsets);
+std::unique_ptr<PostProcessor> MakeSequencePostProcessor(
+    std::vector<std::unique_ptr<PostProcessor>> steps);
+
+}  // namespace tokgraft
+
+#endif  // TOKGRAFT_TOKENIZER_POST_PROCESSOR_H_

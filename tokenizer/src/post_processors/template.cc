@@ -1,0 +1,49 @@
+// TemplateProcessing: surrounds the sequence with special tokens, only when
+// special tokens are asked for.
+#include "absl/strings/str_join.h"
+#include "post_processor.h"
+
+namespace tokgraft {
+namespace {
+
+class TemplatePostProcessor : public PostProcessor {
+ public:
+  explicit TemplatePostProcessor(std::vector<TemplateItem> single) : single_(std::move(single)) {}
+
+  void Process(Encoding* encoding, bool add_special_tokens, bool with_offsets,
+               const std::vector<std::string>&) const override {
+    if (!add_special_tokens) return;
+    Encoding out;
+    for (const TemplateItem& item : single_) {
+      if (item.is_sequence) {
+        out.ids.insert(out.ids.end(), encoding->ids.begin(), encoding->ids.end());
+        if (with_offsets) {
+          out.offsets.insert(out.offsets.end(), encoding->offsets.begin(), encoding->offsets.end());
+        }
+        continue;
+      }
+      out.ids.insert(out.ids.end(), item.ids.begin(), item.ids.end());
+      if (with_offsets) out.offsets.insert(out.offsets.end(), item.ids.size(), ByteSpan{0, 0});
+    }
+    *encoding = std::move(out);
+  }
+
+  std::string Describe() const override {
+    std::vector<std::string> parts;
+    for (const TemplateItem& item : single_) {
+      parts.push_back(item.is_sequence ? "$A" : absl::StrJoin(item.ids, "+"));
+    }
+    return "TemplateProcessing(" + absl::StrJoin(parts, " ") + ")";
+  }
+
+ private:
+  std::vector<TemplateItem> single_;
+};
+
+}  // namespace
+
+std::unique_ptr<PostProcessor> MakeTemplatePostProcessor(std::vector<TemplateItem> single) {
+  return std::make_unique<TemplatePostProcessor>(std::move(single));
+}
+
+}  // namespace tokgraft

@@ -1,0 +1,66 @@
+#include "args.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+
+namespace tokgraft::cli {
+
+absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv, const ArgSpec& spec) {
+  Args args;
+  bool only_positional = false;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (only_positional || arg.size() < 2 || arg[0] != '-') {
+      args.positional_.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_positional = true;
+      continue;
+    }
+    if (arg == "-h" || arg == "--help") {
+      args.flags_.insert("--help");
+      continue;
+    }
+    std::string name = arg;
+    std::optional<std::string> inline_value;
+    if (size_t eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
+      name = arg.substr(0, eq);
+      inline_value = arg.substr(eq + 1);
+    }
+    if (spec.flags.count(name)) {
+      if (inline_value) return absl::InvalidArgumentError(absl::StrFormat("%s takes no value", name));
+      args.flags_.insert(name);
+      continue;
+    }
+    auto value_spec = spec.values.find(name);
+    if (value_spec == spec.values.end()) {
+      return absl::InvalidArgumentError(absl::StrFormat("unknown option %s (see --help)", name));
+    }
+    if (!inline_value) {
+      if (i + 1 >= argv.size()) return absl::InvalidArgumentError(absl::StrFormat("%s needs a value", name));
+      inline_value = argv[++i];
+    }
+    args.values_[value_spec->second] = *inline_value;
+  }
+  return args;
+}
+
+std::optional<std::string> Args::Value(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+absl::StatusOr<int> Args::IntValue(const std::string& name, int fallback, int min, int max) const {
+  std::optional<std::string> v = Value(name);
+  if (!v) return fallback;
+  int n;
+  if (!absl::SimpleAtoi(*v, &n) || n < min || n > max) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: \"%s\" is not a whole number from %d to %d", name, *v, min, max));
+  }
+  return n;
+}
+
+}  // namespace tokgraft::cli

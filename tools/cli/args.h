@@ -1,0 +1,39 @@
+// Command-line parsing shared by the subcommands: flags, options with a value
+// ("-t X", "--threads=2"), and positional arguments, checked against what the
+// command declares so that a typo is an error rather than silently ignored.
+#ifndef TOKGRAFT_TOOLS_CLI_ARGS_H_
+#define TOKGRAFT_TOOLS_CLI_ARGS_H_
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace tokgraft::cli {
+
+struct ArgSpec {
+  std::set<std::string> flags;               // e.g. "--jsonl"
+  std::map<std::string, std::string> values;  // option -> canonical name, e.g. "-t" -> "--tokenizer"
+};
+
+class Args {
+ public:
+  static absl::StatusOr<Args> Parse(const std::vector<std::string>& argv, const ArgSpec& spec);
+
+  bool Has(const std::string& flag) const { return flags_.count(flag) > 0; }
+  std::optional<std::string> Value(const std::string& name) const;
+  absl::StatusOr<int> IntValue(const std::string& name, int fallback, int min, int max) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::set<std::string> flags_;
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+}  // namespace tokgraft::cli
+
+#endif  // TOKGRAFT_TOOLS_CLI_ARGS_H_

@@ -1,0 +1,173 @@
+// tokgraft encode: text -> ids, as plain files, JSON lines, or a benchmark.
+#include <chrono>
+
+#include "absl/strings/str_format.h"
+#include "args.h"
+#include "commands.h"
+#include "io.h"
+#include "simdjson.h"
+#include "tokgraft/tokenizer.h"
+
+namespace tokgraft::cli {
+namespace {
+
+constexpr char kHelp[] = R"(usage: tokgraft encode -t PATH [--jsonl] [--add-special] [--offsets] [--threads N] [FILE...]
+       tokgraft encode -t PATH --bench [--threads N] FILE...
+
+Encodes text into token ids. With no FILE, reads standard input.
+
+  -t, --tokenizer PATH  tokenizer.json, .tiktoken rank file, sentencepiece .model,
+                        or a model folder holding tokenizer.json / tokenizer.model
+  --pattern NAME        split pattern of a .tiktoken file: r50k_base, p50k_base,
+                        cl100k_base or o200k_base (default: from the file name)
+  --jsonl               each input line is a JSON string; prints one JSON array
+                        of ids per line (empty lines are skipped)
+                        default: each FILE is one text; prints one array per FILE
+  --add-special         apply the post-processor template (BOS and the like)
+  --split-special       treat the text of special tokens as plain text
+  --offsets             print [id,start,end] triples: byte offsets into the text
+  --threads N           encode on N threads (default 1); output order is kept
+  --bench               documents separated by a line holding only U+001E, encoded
+                        one at a time; prints {"bytes","tokens","seconds",
+                        "mb_per_s","load_seconds","docs","threads"}
+)";
+
+absl::Status EncodeFilesPlain(const Tokenizer& tok, const std::vector<std::string>& files,
+                              const EncodeOptions& options) {
+  Output out;
+  for (const std::string& file : files) {
+    absl::StatusOr<std::string> text = ReadFile(file);
+    if (!text.ok()) return text.status();
+    absl::StatusOr<Encoding> enc = tok.Encode(*text, options);
+    if (!enc.ok()) return absl::InvalidArgumentError(absl::StrFormat("%s: %s", file, enc.status().message()));
+    AppendIds(*enc, options.with_offsets, out.buffer());
+    out.Append("\n");
+    if (auto s = out.MaybeFlush(); !s.ok()) return s;
+  }
+  return out.Flush();
+}
+
+absl::Status EncodeJsonLines(const Tokenizer& tok, const std::vector<std::string>& files,
+                             const EncodeOptions& options, int threads) {
+  constexpr size_t kBatch = 4096;
+  simdjson::dom::parser parser;
+  Output out;
+  for (const std::string& file : files) {
+    absl::StatusOr<std::string> text = ReadFile(file);
+    if (!text.ok()) return text.status();
+    std::vector<std::string> batch;
+    auto flush_batch = [&]() -> absl::Status {
+      std::vector<std::string_view> views(batch.begin(), batch.end());
+      absl::StatusOr<std::vector<Encoding>> encoded = tok.EncodeBatch(views, options, threads);
+      if (!encoded.ok()) return absl::InvalidArgumentError(absl::StrFormat("%s: %s", file, encoded.status().message()));
+      for (const Encoding& enc : *encoded) {
+        AppendIds(enc, options.with_offsets, out.buffer());
+        out.Append("\n");
+      }
+      batch.clear();
+      return out.MaybeFlush();
+    };
+    size_t line_number = 0;
+    std::string_view rest(*text);
+    while (!rest.empty()) {
+      size_t eol = rest.find('\n');
+      std::string_view line = rest.substr(0, eol);
+      rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+      ++line_number;
+      if (line.empty() || line == "\r") continue;
+      std::string_view value;
+      simdjson::dom::element doc;
+      if (parser.parse(simdjson::padded_string(line)).get(doc) != simdjson::SUCCESS ||
+          doc.get_string().get(value) != simdjson::SUCCESS) {
+        return absl::InvalidArgumentError(absl::StrFormat("%s:%d: not a JSON string", file, line_number));
+      }
+      batch.emplace_back(value);
+      if (batch.size() == kBatch) {
+        if (auto s = flush_batch(); !s.ok()) return s;
+      }
+    }
+    if (auto s = flush_batch(); !s.ok()) return s;
+  }
+  return out.Flush();
+}
+
+absl::Status Bench(const std::string& path, const LoadOptions& load_options, const std::vector<std::string>& files,
+                   const EncodeOptions& options, int threads) {
+  if (files.empty()) return absl::InvalidArgumentError("--bench needs at least one FILE");
+  std::vector<std::string> contents;
+  std::vector<std::string_view> docs;
+  for (const std::string& file : files) {
+    absl::StatusOr<std::string> text = ReadFile(file);
+    if (!text.ok()) return text.status();
+    contents.push_back(*std::move(text));
+  }
+  size_t bytes = 0;
+  for (const std::string& text : contents) {
+    for (std::string_view doc : SplitDocuments(text)) {
+      docs.push_back(doc);
+      bytes += doc.size();
+    }
+  }
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizer(path, load_options);
+  if (!tok.ok()) return tok.status();
+  const auto t1 = Clock::now();
+  size_t tokens = 0;
+  if (threads == 1) {
+    for (std::string_view doc : docs) {
+      absl::StatusOr<Encoding> enc = (*tok)->Encode(doc, options);
+      if (!enc.ok()) return enc.status();
+      tokens += enc->ids.size();
+    }
+  } else {
+    absl::StatusOr<std::vector<Encoding>> encoded = (*tok)->EncodeBatch(docs, options, threads);
+    if (!encoded.ok()) return encoded.status();
+    for (const Encoding& enc : *encoded) tokens += enc.ids.size();
+  }
+  const auto t2 = Clock::now();
+  const double seconds = std::chrono::duration<double>(t2 - t1).count();
+  const double load = std::chrono::duration<double>(t1 - t0).count();
+  std::printf("{\"bytes\":%zu,\"tokens\":%zu,\"seconds\":%.6f,\"mb_per_s\":%.3f,\"load_seconds\":%.6f,"
+              "\"docs\":%zu,\"threads\":%d}\n",
+              bytes, tokens, seconds, bytes / 1e6 / seconds, load, docs.size(), threads);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunEncode(const std::vector<std::string>& argv) {
+  ArgSpec spec;
+  spec.flags = {"--jsonl", "--add-special", "--split-special", "--offsets", "--bench"};
+  spec.values = {{"-t", "--tokenizer"}, {"--tokenizer", "--tokenizer"}, {"--threads", "--threads"},
+                 {"--pattern", "--pattern"}};
+  absl::StatusOr<Args> args = Args::Parse(argv, spec);
+  if (!args.ok()) return args.status();
+  if (args->Has("--help")) return PrintHelp(kHelp);
+  std::optional<std::string> path = args->Value("--tokenizer");
+  if (!path) return absl::InvalidArgumentError("missing -t PATH (see --help)");
+  absl::StatusOr<int> threads = args->IntValue("--threads", 1, 1, 1024);
+  if (!threads.ok()) return threads.status();
+
+  LoadOptions load_options;
+  load_options.tiktoken_pattern = args->Value("--pattern").value_or("");
+  EncodeOptions options;
+  options.add_special_tokens = args->Has("--add-special");
+  options.split_special_tokens = args->Has("--split-special");
+  options.with_offsets = args->Has("--offsets");
+  std::vector<std::string> files = args->positional();
+  if (args->Has("--bench")) return Bench(*path, load_options, files, options, *threads);
+  if (files.empty()) files.push_back("-");
+
+  absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizer(*path, load_options);
+  if (!tok.ok()) return tok.status();
+  if (args->Has("--jsonl")) return EncodeJsonLines(**tok, files, options, *threads);
+  return EncodeFilesPlain(**tok, files, options);
+}
+
+absl::Status PrintHelp(const char* text) {
+  std::fputs(text, stdout);
+  return absl::OkStatus();
+}
+
+}  // namespace tokgraft::cli

@@ -1,0 +1,96 @@
+#include "io.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/str_format.h"
+
+namespace tokgraft::cli {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream all;
+    all << std::cin.rdbuf();
+    return all.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrFormat("cannot read %s: %s", path, std::strerror(errno)));
+  std::ostringstream all;
+  all << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(absl::StrFormat("error while reading %s", path));
+  return all.str();
+}
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        if (c < 0x20) {
+          out->append(absl::StrFormat("\\u%04x", c));
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendIds(const Encoding& encoding, bool with_offsets, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < encoding.ids.size(); ++i) {
+    if (i) out->push_back(',');
+    if (with_offsets) {
+      absl::StrAppendFormat(out, "[%d,%d,%d]", encoding.ids[i], encoding.offsets[i].begin,
+                            encoding.offsets[i].end);
+    } else {
+      absl::StrAppendFormat(out, "%d", encoding.ids[i]);
+    }
+  }
+  out->push_back(']');
+}
+
+std::vector<std::string_view> SplitDocuments(std::string_view text) {
+  std::vector<std::string_view> docs;
+  size_t begin = 0;
+  size_t line = 0;
+  while (line <= text.size()) {
+    size_t eol = text.find('\n', line);
+    if (eol == std::string_view::npos) eol = text.size();
+    if (text.substr(line, eol - line) == "\x1e") {
+      if (line > begin) docs.push_back(text.substr(begin, line - begin));
+      begin = std::min(eol + 1, text.size());
+    }
+    line = eol + 1;
+  }
+  if (begin < text.size()) docs.push_back(text.substr(begin));
+  return docs;
+}
+
+absl::Status Output::MaybeFlush() {
+  if (buffer_.size() < (1 << 20)) return absl::OkStatus();
+  return Flush();
+}
+
+absl::Status Output::Flush() {
+  if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), stdout) != buffer_.size()) {
+    return absl::DataLossError(absl::StrFormat("cannot write output: %s", std::strerror(errno)));
+  }
+  buffer_.clear();
+  if (std::fflush(stdout) != 0) {
+    return absl::DataLossError(absl::StrFormat("cannot write output: %s", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace tokgraft::cli

@@ -1,0 +1,44 @@
+// Input and output helpers for the CLI: whole files or stdin in, JSON text out.
+#ifndef TOKGRAFT_TOOLS_CLI_IO_H_
+#define TOKGRAFT_TOOLS_CLI_IO_H_
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "tokgraft/tokenizer.h"
+
+namespace tokgraft::cli {
+
+// Reads a whole file ("-" is stdin).
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// Appends `s` as a JSON string the way JavaScript's JSON.stringify writes it
+// (so outputs diff cleanly against the reference). `s` must be valid UTF-8.
+void AppendJsonString(std::string_view s, std::string* out);
+
+// Appends [1,2,3], or with offsets [[1,0,3],[2,3,5]].
+void AppendIds(const Encoding& encoding, bool with_offsets, std::string* out);
+
+// Splits benchmark/corpus text into documents: a line holding only U+001E
+// separates them; empty documents are skipped.
+std::vector<std::string_view> SplitDocuments(std::string_view text);
+
+// Buffered stdout that reports write failures (a full disk) as errors.
+class Output {
+ public:
+  void Append(std::string_view s) { buffer_.append(s.data(), s.size()); }
+  std::string* buffer() { return &buffer_; }
+  // Writes out the buffer once it is large; Flush() writes everything.
+  absl::Status MaybeFlush();
+  absl::Status Flush();
+
+ private:
+  std::string buffer_;
+};
+
+}  // namespace tokgraft::cli
+
+#endif  // TOKGRAFT_TOOLS_CLI_IO_H_
