@@ -2,10 +2,11 @@
 """Regenerate the committed golden files in tests/golden/ from the reference tokenizers.
 
   texts.jsonl        the texts: tools/conformance/adversarial.py --small, two short
-                     excerpts (<= 300 bytes) of dev documents per corpus category, and
-                     data/demo.txt. {"name", "text"} per line.
-  NAME.jsonl         per tokenizer.json (10 shared ones + demo), one line per text:
-                     {"name", "text", "ids", "offsets": [[start, end], ...] (UTF-8 bytes,
+                     excerpts (<= 120 bytes) of dev documents per corpus category.
+                     {"name", "text"} per line.
+  NAME.jsonl         per tokenizer.json (10 shared ones + demo), one line per text, in
+                     the order of texts.jsonl (whose "name" is not repeated, to save space):
+                     {"text", "ids", "offsets": [[start, end], ...] (UTF-8 bytes,
                      end exclusive), "ids_special" (with the post-processor's special
                      tokens, i.e. --add-special), "decoded" (reference decode of "ids",
                      special tokens kept)}. Reference: shared/oracle/hf.
@@ -16,7 +17,8 @@
                      files are HF's conversions of the same encodings (see MANIFEST.json).
   spm-NAME.jsonl     per sentencepiece .model: {"name", "text", "ids", "decoded"} for each
                      distinct line of the texts (spm_encode reads one text per line, so
-                     these texts contain no newline). Reference: spm_encode / spm_decode.
+                     these texts contain no newline); "name" is "T{k}:L{n}", line n of
+                     line k of texts.jsonl. Reference: spm_encode / spm_decode.
   MANIFEST.json      which tokenizer file, tokgraft arguments and reference each golden
                      file belongs to; paths are relative to $TOKGRAFT_DATA ("data:") or to
                      the repository ("repo:").
@@ -46,10 +48,10 @@ import adversarial  # noqa: E402
 import refs  # noqa: E402
 
 EXCERPTS_PER_CATEGORY = 2
-EXCERPT_MAX_BYTES = 300
+EXCERPT_MAX_BYTES = 120
 DEMO_TOKENIZER = REPO / "data" / "demo-tokenizer.json"
 DEMO_TRAIN_BYTES = 200_000  # per category (en, python): "a few hundred KB" in all
-SIZE_BUDGET = 3_000_000  # bytes for the whole directory
+SIZE_BUDGET = 3_200_000  # bytes for the whole directory ("about 3 MB")
 
 
 # ---------------------------------------------------------------------------- texts
@@ -72,7 +74,6 @@ def build_texts():
         for label, text in docs:
             start, piece = excerpt(text, EXCERPT_MAX_BYTES)
             texts.append((f"{label}@{start}", piece))
-    texts.append(("data/demo.txt", (REPO / "data" / "demo.txt").read_text(encoding="utf-8")))
     return texts
 
 
@@ -86,13 +87,14 @@ def write_jsonl(path, records):
 
 
 def spm_lines(texts):
-    """Distinct lines of the texts, named after the first text holding them."""
+    """Distinct lines of the texts, in order. Each is named "T{k}:L{n}": line n of the
+    text on line k (from 1) of texts.jsonl where it first occurs."""
     out, seen = [], set()
-    for name, text in texts:
-        for i, line in enumerate(text.split("\n")):
+    for k, (_, text) in enumerate(texts, 1):
+        for i, line in enumerate(text.split("\n"), 1):
             if line not in seen:
                 seen.add(line)
-                out.append((f"{name}:L{i + 1}", line))
+                out.append((f"T{k}:L{i}", line))
     return out
 
 
@@ -131,7 +133,7 @@ def make_full_golden(target, texts, out_dir, work, hf):
     records = []
     for i, (name, text) in enumerate(texts):
         ids = [t[0] for t in encoded[i]]
-        records.append({"name": name, "text": text, "ids": ids,
+        records.append({"text": text, "ids": ids,
                         "offsets": [t[1:] for t in encoded[i]],
                         "ids_special": special[i] if special_from_ref else ids,
                         "decoded": decoded[i]})
@@ -164,10 +166,12 @@ def rel(path):
 
 def manifest_entry(target, golden, count, note=""):
     fields = (["name", "text", "ids", "decoded"] if target.kind == "spm"
-              else ["name", "text", "ids", "offsets", "ids_special", "decoded"])
+              else ["text", "ids", "offsets", "ids_special", "decoded"])
     e = {"golden": golden, "tokenizer": rel(target.path), "kind": target.kind,
          "tokgraft_encode_args": target.encode_args, "reference": target.ref,
-         "reference_file": rel(target.ref_path), "records": count, "fields": fields}
+         "reference_file": rel(target.ref_path),
+         # lets a test tell that its tokenizer file is the one the golden was made from
+         "tokenizer_sha256": refs.sha256_file(target.path), "records": count, "fields": fields}
     if note:
         e["note"] = note
     return e
@@ -234,7 +238,11 @@ def generate(out_dir, args, hf, work):
                 manifest_entry(t, f"{twin}.jsonl", manifest["goldens"].get(twin, {}).get("records", 0)),
                 note=f"golden shared with {twin}: {twin}.json is HF's conversion of {name} "
                      f"(same ids, special tokens and split pattern)")
-    (out_dir / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    # One golden per line: readable, and diffs show which golden changed.
+    body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}"
+                      for k, v in manifest["goldens"].items())
+    (out_dir / "MANIFEST.json").write_text(
+        f'{{\n "texts": "texts.jsonl",\n "goldens": {{\n{body}\n }}\n}}\n', encoding="utf-8")
 
 
 def dir_size(d):

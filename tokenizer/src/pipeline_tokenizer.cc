@@ -51,28 +51,17 @@ PipelineTokenizer::PipelineTokenizer(PipelineParts parts)
 
 absl::StatusOr<std::unique_ptr<PipelineTokenizer>> PipelineTokenizer::Create(PipelineParts parts) {
   std::unique_ptr<PipelineTokenizer> tok(new PipelineTokenizer(std::move(parts)));
-  const PipelineParts& p = tok->parts_;
-  size_t size = 0;
-  for (const auto& [token, id] : p.model_tokens) size = std::max<size_t>(size, id + 1);
+  PipelineParts& p = tok->parts_;
+  size_t size = p.model_tokens.size();
   for (const AddedToken& t : p.added_tokens) size = std::max<size_t>(size, t.id + 1);
+  tok->token_strings_ = std::move(p.model_tokens);
   tok->token_strings_.resize(size);
   tok->kinds_.assign(size, TokenKind::kModel);
-  for (const auto& [token, id] : p.model_tokens) {
-    if (!tok->token_strings_[id].empty()) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "id %d is given to two tokens, \"%s\" and \"%s\"", id, tok->token_strings_[id], token));
-    }
-    tok->token_strings_[id] = token;
-    tok->token_ids_[token] = id;
-  }
   for (const AddedToken& t : p.added_tokens) {
-    const std::string& existing = tok->token_strings_[t.id];
-    if (!existing.empty() && existing != t.content && p.model_tokens.contains(existing)) {
-      // The reference lets the added token's content win for decoding.
-      tok->token_ids_.erase(existing);
-    }
+    // An added token may reuse a model token's id; its content then wins, as
+    // in the reference.
     tok->token_strings_[t.id] = t.content;
-    tok->token_ids_[t.content] = t.id;
+    tok->added_ids_[t.content] = t.id;
     tok->kinds_[t.id] = t.special ? TokenKind::kSpecial : TokenKind::kAdded;
   }
   return tok;
@@ -162,9 +151,19 @@ absl::StatusOr<std::string> PipelineTokenizer::Decode(absl::Span<const uint32_t>
 }
 
 std::optional<uint32_t> PipelineTokenizer::TokenToId(std::string_view token) const {
-  auto it = token_ids_.find(absl::string_view(token.data(), token.size()));
-  if (it == token_ids_.end()) return std::nullopt;
-  return it->second;
+  const absl::string_view key(token.data(), token.size());
+  if (auto it = added_ids_.find(key); it != added_ids_.end()) return it->second;
+  const auto& vocab = parts_.model->vocab();
+  if (!parts_.model->options().byte_level) {
+    if (auto it = vocab.find(key); it != vocab.end()) return it->second;
+    return std::nullopt;
+  }
+  std::string bytes;
+  if (byte_level::MappedToBytes(token, &bytes)) {
+    if (auto it = vocab.find(bytes); it != vocab.end()) return it->second;
+  }
+  if (auto it = parts_.unreachable_tokens.find(key); it != parts_.unreachable_tokens.end()) return it->second;
+  return std::nullopt;
 }
 
 std::optional<std::string> PipelineTokenizer::IdToToken(uint32_t id) const {
@@ -198,7 +197,7 @@ TokenizerInfo PipelineTokenizer::Info() const {
   info.pipeline.push_back("pre_tokenizer: " +
                           (parts_.pre_tokenizer ? parts_.pre_tokenizer->Describe() : "none"));
   info.pipeline.push_back(absl::StrFormat(
-      "model: BPE(%d tokens, %d merges%s%s%s%s)", parts_.model_tokens.size(),
+      "model: BPE(%d tokens, %d merges%s%s%s%s)", parts_.model->vocab().size() + parts_.unreachable_tokens.size(),
       parts_.model->num_merges(), m.byte_level ? ", byte-level" : "",
       m.byte_fallback ? ", byte_fallback" : "", m.ignore_merges ? ", ignore_merges" : "",
       m.unk_token ? ", unk=" + *m.unk_token : ""));

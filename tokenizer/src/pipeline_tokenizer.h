@@ -27,13 +27,16 @@ struct PipelineParts {
   std::unique_ptr<PostProcessor> post_processor;  // optional
   std::unique_ptr<Decoder> decoder;               // optional: tokens joined by spaces
   std::vector<AddedToken> added_tokens;
-  // The model's tokens as written in the file ("Ġthe"), by id.
-  absl::flat_hash_map<std::string, uint32_t> model_tokens;
+  // The model's tokens as written in the file ("Ġthe"), indexed by id; empty
+  // where no token has the id.
+  std::vector<std::string> model_tokens;
+  // Byte-level vocabularies only: tokens whose strings are not in the byte
+  // alphabet (so the model cannot produce them), by string.
+  absl::flat_hash_map<std::string, uint32_t> unreachable_tokens;
 };
 
 class PipelineTokenizer : public Tokenizer {
  public:
-  // Fails if an added token's id collides with a different model token.
   static absl::StatusOr<std::unique_ptr<PipelineTokenizer>> Create(PipelineParts parts);
 
   absl::StatusOr<Encoding> Encode(std::string_view text, const EncodeOptions& options) const override;
@@ -54,8 +57,8 @@ class PipelineTokenizer : public Tokenizer {
   AddedTokenMatcher normalized_added_;  // tokens with normalized = true
   std::vector<std::string> token_strings_;  // by id; added tokens' content wins
   enum class TokenKind : uint8_t { kModel, kAdded, kSpecial };
-  std::vector<TokenKind> kinds_;            // by id
-  absl::flat_hash_map<std::string, uint32_t> token_ids_;
+  std::vector<TokenKind> kinds_;  // by id
+  absl::flat_hash_map<std::string, uint32_t> added_ids_;  // by content
 };
 
 }  // namespace tokgraft

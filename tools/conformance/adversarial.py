@@ -28,12 +28,13 @@ import sys
 
 MIB = 1 << 20
 SMALL_RUN_CAP = 2048  # bytes: cap for runs in --small mode (committed goldens)
-# In --small mode only these run to the 2 KiB cap; the others stop at 512 bytes. Runs
-# of newlines, digits, CJK and emoji cost about one token per byte or character in some
-# tokenizers, and the committed goldens must stay small; the 1 MiB runs of the full
+# In --small mode only these run to the 2 KiB cap; the others stop at 256 bytes. Runs
+# of spaces, newlines, digits, CJK and emoji cost about one token per byte or character
+# in some tokenizers (r50k has no multi-space tokens), and the committed goldens must
+# stay small; the 1 MiB runs of the full
 # set (sweep) cover their long-piece behaviour.
-SMALL_CAP_FULL_RUNS = {"a", "space"}
-SMALL_RUN_CAP_OTHERS = 512
+SMALL_CAP_FULL_RUNS = {"a"}
+SMALL_RUN_CAP_OTHERS = 256
 FULL_RUN_CAP = MIB
 
 # Characters whose runs are generated up to the cap (1 MiB in the full set): one per
@@ -94,7 +95,7 @@ def run_lengths(char_bytes, cap_bytes, small):
     multi-byte characters, ending with exactly cap_bytes worth of the character.
     The small set keeps a sparse selection so committed goldens stay small."""
     if small:
-        counts = {1, 2, 3, 4, 8, 16, 17, 64, 255, 256}
+        counts = {1, 2, 3, 4, 8, 16, 17, 64, 256}
     else:
         counts = set(range(1, 10))
         k = 4
@@ -179,7 +180,7 @@ def gen_whitespace(small):
         yield f"ws/{k}", v
     rng = random.Random(20240501)
     words = ["a", "word", "Wort", "mot", "\u5b57", "\u00e9t\u00e9", "x1", "'s", "--", "\u0645\u0631"]
-    for i in range(12 if small else 120):
+    for i in range(8 if small else 120):
         parts = []
         for _ in range(rng.randint(2, 12)):
             parts.append(rng.choice(WS) * rng.randint(1, 3))
@@ -341,10 +342,17 @@ SPECIAL_STRINGS = [
 ]
 
 
+# In --small mode only these appear inside text too (the rest only alone).
+SMALL_IN_TEXT_SPECIALS = {"<|endoftext|>", "<|begin_of_text|>", "<|im_start|>", "<|endofprompt|>",
+                          "<|return|>", "<s>", "</s>", "<unk>", "<bos>", "<eos>", "<mask>", "<unused0>",
+                          "<EOT>", "<think>", "<\uff5cbegin\u2581of\u2581sentence\uff5c>", "<table>"}
+
+
 def gen_specials(small):
     for s in SPECIAL_STRINGS:
         yield f"special/alone/{s}", s
-        yield f"special/in-text/{s}", f"Hello{s}world {s} end"
+        if not small or s in SMALL_IN_TEXT_SPECIALS:
+            yield f"special/in-text/{s}", f"Hello{s}world {s} end"
         if not small:
             yield f"special/doubled/{s}", s + s + " " + s + "\n" + s
     fixed = {
@@ -402,18 +410,18 @@ def gen_codepoints(small):
 def gen_long_words(small):
     rng = random.Random(7)
     letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    for n in ((300,) if small else (300, 2000, 65536)):
+    for n in ((120,) if small else (300, 2000, 65536)):
         yield f"longword/random-letters/{n}", "".join(rng.choice(letters) for _ in range(n))
-    yield "longword/lowercase-300", "".join(rng.choice(letters[:26]) for _ in range(300))
+    yield "longword/lowercase-100", "".join(rng.choice(letters[:26]) for _ in range(100))
     yield "longword/pneumono", "Pneumonoultramicroscopicsilicovolcanoconiosis"
     yield "longword/german", "Donaudampfschifffahrtselektrizit\u00e4tenhauptbetriebswerkbauunterbeamtengesellschaft"
     yield "longword/finnish", "lentokonesuihkuturbiinimoottoriapumekaanikkoaliupseerioppilas"
-    yield "longword/base64", "".join(rng.choice(letters + "0123456789+/") for _ in range(200)) + "=="
+    yield "longword/base64", "".join(rng.choice(letters + "0123456789+/") for _ in range(120)) + "=="
     yield "longword/hex", "".join(rng.choice("0123456789abcdef") for _ in range(128))
     yield "longword/camel", "ThisIsAVeryLongCamelCaseIdentifierWithHTTPServerAndXMLParser2Go"
     yield "longword/snake", "this_is_a_very_long_snake_case_identifier_with_numbers_123_456"
     yield "longword/cyrillic", "\u0447\u0435\u043b\u043e\u0432\u0435\u043a\u043e\u043d\u0435\u043d\u0430\u0432\u0438\u0441\u0442\u043d\u0438\u0447\u0435\u0441\u0442\u0432\u043e" * 3
-    yield "longword/accented-run", "\u00e9\u00e8\u00ea\u00eb" * 25
+    yield "longword/accented-run", "\u00e9\u00e8\u00ea\u00eb" * 12
     n = 100 if small else 100000
     yield f"longword/a-space-repeat/{n}", "a " * n
     yield f"longword/word-space-repeat/{n // 4}", "word " * (n // 4)

@@ -40,8 +40,11 @@ absl::StatusOr<std::vector<AddedToken>> AddedTokensFromJson(json::object root) {
   return tokens;
 }
 
-// Reads model.merges, either "left right" strings or ["left", "right"] pairs.
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> MergesFromJson(json::object model) {
+// Reads model.merges, either "left right" strings or ["left", "right"] pairs,
+// into the model's key space (raw bytes for byte-level models). A merge of a
+// token outside the byte alphabet can never apply and becomes an empty pair.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> MergesFromJson(
+    json::object model, bool byte_level, const absl::flat_hash_map<std::string, uint32_t>& unreachable) {
   std::vector<std::pair<std::string, std::string>> merges;
   std::optional<json::element> e = json::Member(model, "merges");
   if (!e) return merges;
@@ -49,7 +52,7 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> MergesFromJson(
   merges.reserve(list.size());
   size_t i = 0;
   for (json::element item : list) {
-    std::string_view line;
+    std::string_view line, left, right;
     json::array pair;
     if (item.get_string().get(line) == simdjson::SUCCESS) {
       const size_t space = line.find(' ');
@@ -57,24 +60,33 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> MergesFromJson(
         return absl::InvalidArgumentError(absl::StrFormat(
             "model.merges[%d]: \"%s\" is not two tokens separated by one space", i, std::string(line)));
       }
-      merges.emplace_back(std::string(line.substr(0, space)), std::string(line.substr(space + 1)));
-    } else if (item.get_array().get(pair) == simdjson::SUCCESS && pair.size() == 2) {
-      std::string_view left, right;
-      if (pair.at(0).get_string().get(left) != simdjson::SUCCESS ||
-          pair.at(1).get_string().get(right) != simdjson::SUCCESS) {
-        return json::TypeError(json::Index("model.merges", i), "a pair of strings", item);
-      }
-      merges.emplace_back(std::string(left), std::string(right));
+      left = line.substr(0, space);
+      right = line.substr(space + 1);
+    } else if (item.get_array().get(pair) == simdjson::SUCCESS && pair.size() == 2 &&
+               pair.at(0).get_string().get(left) == simdjson::SUCCESS &&
+               pair.at(1).get_string().get(right) == simdjson::SUCCESS) {
     } else {
       return json::TypeError(json::Index("model.merges", i), "a string or a pair of strings", item);
+    }
+    merges.emplace_back();
+    if (!byte_level) {
+      merges.back() = {std::string(left), std::string(right)};
+    } else if (!byte_level::MappedToBytes(left, &merges.back().first) ||
+               !byte_level::MappedToBytes(right, &merges.back().second)) {
+      const absl::string_view l(left.data(), left.size()), r(right.data(), right.size());
+      if (!unreachable.contains(l) && !unreachable.contains(r)) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "model.merges[%d]: \"%s\" \"%s\" names a token that is not in the vocabulary", i,
+            std::string(left), std::string(right)));
+      }
+      merges.back() = {};
     }
     ++i;
   }
   return merges;
 }
 
-absl::StatusOr<std::unique_ptr<BpeModel>> ModelFromJson(json::object model, bool byte_level,
-                                                        absl::flat_hash_map<std::string, uint32_t>* tokens) {
+absl::StatusOr<std::unique_ptr<BpeModel>> ModelFromJson(json::object model, bool byte_level, PipelineParts* parts) {
   TOKGRAFT_ASSIGN_OR_RETURN(std::optional<std::string_view> type, json::OptionalString(model, "type", "model"));
   if (type && *type != "BPE") {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -103,7 +115,8 @@ absl::StatusOr<std::unique_ptr<BpeModel>> ModelFromJson(json::object model, bool
   std::optional<json::element> vocab_json = json::Member(model, "vocab");
   if (!vocab_json) return absl::InvalidArgumentError("model: missing \"vocab\"");
   TOKGRAFT_ASSIGN_OR_RETURN(json::object vocab, json::AsObject(*vocab_json, "model.vocab"));
-  tokens->reserve(vocab.size());
+  std::vector<std::string>& tokens = parts->model_tokens;
+  tokens.resize(vocab.size());
   absl::flat_hash_map<std::string, uint32_t> model_vocab;
   model_vocab.reserve(vocab.size());
   std::string bytes;
@@ -112,37 +125,25 @@ absl::StatusOr<std::unique_ptr<BpeModel>> ModelFromJson(json::object model, bool
     if (value.get_uint64().get(id) != simdjson::SUCCESS || id > INT32_MAX) {
       return json::TypeError(Join("model.vocab", key), "a token id", value);
     }
-    if (!tokens->emplace(std::string(key), static_cast<uint32_t>(id)).second) {
-      return absl::InvalidArgumentError(absl::StrFormat("model.vocab: token \"%s\" appears twice", std::string(key)));
+    if (id >= tokens.size()) tokens.resize(id + 1);
+    if (!tokens[id].empty()) {
+      return absl::InvalidArgumentError(absl::StrFormat("model.vocab: id %d is given to both \"%s\" and \"%s\"",
+                                                        id, tokens[id], std::string(key)));
     }
+    tokens[id] = std::string(key);
+    bool fresh;
     if (!byte_level) {
-      model_vocab.emplace(std::string(key), static_cast<uint32_t>(id));
+      fresh = model_vocab.emplace(tokens[id], static_cast<uint32_t>(id)).second;
     } else if (byte_level::MappedToBytes(key, &bytes)) {
-      // A key with characters outside the byte alphabet can never be produced.
-      model_vocab.emplace(bytes, static_cast<uint32_t>(id));
+      fresh = model_vocab.emplace(bytes, static_cast<uint32_t>(id)).second;
+    } else {
+      // Outside the byte alphabet: such a token can never be produced.
+      fresh = parts->unreachable_tokens.emplace(tokens[id], static_cast<uint32_t>(id)).second;
     }
+    if (!fresh) return absl::InvalidArgumentError(absl::StrFormat("model.vocab: token \"%s\" appears twice", std::string(key)));
   }
 
-  TOKGRAFT_ASSIGN_OR_RETURN(auto merges, MergesFromJson(model));
-  if (byte_level) {
-    std::vector<std::pair<std::string, std::string>> decoded;
-    decoded.reserve(merges.size());
-    std::string left, right;
-    for (size_t i = 0; i < merges.size(); ++i) {
-      auto& [l, r] = merges[i];
-      if (byte_level::MappedToBytes(l, &left) && byte_level::MappedToBytes(r, &right)) {
-        decoded.emplace_back(std::move(left), std::move(right));
-        continue;
-      }
-      if (!tokens->contains(l) || !tokens->contains(r)) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "model.merges[%d]: \"%s\" \"%s\" names a token that is not in the vocabulary", i, l, r));
-      }
-      // Unreachable in byte-level text; an empty pair keeps the others' ranks.
-      decoded.emplace_back();
-    }
-    merges = std::move(decoded);
-  }
+  TOKGRAFT_ASSIGN_OR_RETURN(auto merges, MergesFromJson(model, byte_level, parts->unreachable_tokens));
   auto created = BpeModel::Create(std::move(options), std::move(model_vocab), merges);
   if (!created.ok()) {
     return absl::InvalidArgumentError(absl::StrFormat("model: %s", created.status().message()));
@@ -150,20 +151,10 @@ absl::StatusOr<std::unique_ptr<BpeModel>> ModelFromJson(json::object model, bool
   return created;
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<Tokenizer>> LoadHfTokenizerJson(const std::string& path) {
-  simdjson::padded_string text;
-  if (simdjson::padded_string::load(path).get(text) != simdjson::SUCCESS) {
-    return absl::NotFoundError(absl::StrFormat("cannot read %s", path));
-  }
-  return ParseHfTokenizerJson(std::string_view(text.data(), text.size()), path);
-}
-
-absl::StatusOr<std::unique_ptr<Tokenizer>> ParseHfTokenizerJson(std::string_view text, const std::string& name) {
+absl::StatusOr<std::unique_ptr<Tokenizer>> ParsePadded(const simdjson::padded_string& padded,
+                                                        const std::string& name) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  simdjson::padded_string padded(text);
   if (auto error = parser.parse(padded).get(doc); error != simdjson::SUCCESS) {
     return absl::InvalidArgumentError(
         absl::StrFormat("%s is not valid JSON: %s", name, simdjson::error_message(error)));
@@ -191,7 +182,7 @@ absl::StatusOr<std::unique_ptr<Tokenizer>> ParseHfTokenizerJson(std::string_view
       TOKGRAFT_ASSIGN_OR_RETURN(parts.decoder, DecoderFromJson(*e, "decoder"));
     }
     TOKGRAFT_ASSIGN_OR_RETURN(parts.added_tokens, AddedTokensFromJson(root));
-    TOKGRAFT_ASSIGN_OR_RETURN(parts.model, ModelFromJson(model, byte_level, &parts.model_tokens));
+    TOKGRAFT_ASSIGN_OR_RETURN(parts.model, ModelFromJson(model, byte_level, &parts));
     TOKGRAFT_ASSIGN_OR_RETURN(std::unique_ptr<PipelineTokenizer> tok, PipelineTokenizer::Create(std::move(parts)));
     return std::unique_ptr<Tokenizer>(std::move(tok));
   }();
@@ -199,6 +190,20 @@ absl::StatusOr<std::unique_ptr<Tokenizer>> ParseHfTokenizerJson(std::string_view
     return absl::Status(result.status().code(), absl::StrFormat("%s: %s", name, result.status().message()));
   }
   return result;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Tokenizer>> LoadHfTokenizerJson(const std::string& path) {
+  simdjson::padded_string text;
+  if (simdjson::padded_string::load(path).get(text) != simdjson::SUCCESS) {
+    return absl::NotFoundError(absl::StrFormat("cannot read %s", path));
+  }
+  return ParsePadded(text, path);
+}
+
+absl::StatusOr<std::unique_ptr<Tokenizer>> ParseHfTokenizerJson(std::string_view json, const std::string& name) {
+  return ParsePadded(simdjson::padded_string(json), name);
 }
 
 }  // namespace tokgraft

@@ -85,15 +85,15 @@ absl::StatusOr<std::unique_ptr<Tokenizer>> LoadTiktoken(const std::string& path,
   parts.format = "tiktoken";
   // Mirror the tokenizer.json form of these encodings: token strings in the
   // GPT-2 alphabet, a ByteLevel decoder.
-  absl::flat_hash_set<uint32_t> seen_ranks;
   for (const auto& [bytes, rank] : ranks) {
-    if (!seen_ranks.insert(rank).second) {
+    if (rank >= parts.model_tokens.size()) parts.model_tokens.resize(rank + 1);
+    if (!parts.model_tokens[rank].empty()) {
       return absl::InvalidArgumentError(absl::StrFormat("%s: rank %d is given to two tokens", path, rank));
     }
-    parts.model_tokens.emplace(byte_level::BytesToMapped(bytes), rank);
+    parts.model_tokens[rank] = byte_level::BytesToMapped(bytes);
   }
   for (const auto& [content, id] : encoding->special_tokens) {
-    if (seen_ranks.contains(id)) {
+    if (id < parts.model_tokens.size() && !parts.model_tokens[id].empty()) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "%s: rank %d is taken by a token, but %s puts %s there: is this the right --pattern?", path, id,
           encoding->name, content));

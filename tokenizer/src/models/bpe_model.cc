@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
-#include <queue>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -28,8 +27,20 @@ std::string ByteFallbackToken(unsigned char b) { return absl::StrFormat("<0x%02X
 
 }  // namespace
 
+// Encoded pieces of one model on one thread. Keys and results live in two
+// arenas, so an entry costs no allocation of its own; when full, the cache
+// starts over.
 class BpeModel::PieceCache {
  public:
+  struct Entry {
+    uint32_t first;  // index of the first token in tokens_
+    uint32_t count;
+  };
+  struct Token {
+    uint32_t id;
+    uint32_t len;
+  };
+
   static PieceCache& ForModel(uint64_t serial) {
     // One cache per thread and model, so encoding never takes a lock. Models
     // are few; the map is dropped wholesale if stale serials pile up.
@@ -40,18 +51,35 @@ class BpeModel::PieceCache {
     return *caches.emplace(serial, std::make_unique<PieceCache>()).first->second;
   }
 
-  const CachedPiece* Find(std::string_view piece) const {
+  const Entry* Find(std::string_view piece) const {
     auto it = entries_.find(AsAbsl(piece));
     return it == entries_.end() ? nullptr : &it->second;
   }
 
-  const CachedPiece& Insert(std::string_view piece, CachedPiece value) {
-    if (entries_.size() >= kCacheCapacity) entries_.clear();
-    return entries_.emplace(std::string(piece), std::move(value)).first->second;
+  const Token* tokens(const Entry& e) const { return tokens_.data() + e.first; }
+
+  template <typename Symbols>
+  const Entry& Insert(std::string_view piece, const Symbols& symbols) {
+    if (entries_.size() >= kCacheCapacity || key_bytes_used_ + piece.size() > kKeyArenaBytes) {
+      entries_.clear();
+      tokens_.clear();
+      key_bytes_used_ = 0;
+    }
+    if (!key_arena_) key_arena_ = std::make_unique<char[]>(kKeyArenaBytes);
+    char* key = key_arena_.get() + key_bytes_used_;
+    std::copy(piece.begin(), piece.end(), key);
+    key_bytes_used_ += piece.size();
+    Entry entry{static_cast<uint32_t>(tokens_.size()), static_cast<uint32_t>(symbols.size())};
+    for (const auto& sym : symbols) tokens_.push_back({sym.id, sym.len});
+    return entries_.emplace(absl::string_view(key, piece.size()), entry).first->second;
   }
 
  private:
-  absl::flat_hash_map<std::string, CachedPiece> entries_;
+  static constexpr size_t kKeyArenaBytes = kCacheCapacity * 16;
+  absl::flat_hash_map<absl::string_view, Entry> entries_;
+  std::vector<Token> tokens_;
+  std::unique_ptr<char[]> key_arena_;
+  size_t key_bytes_used_ = 0;
 };
 
 BpeModel::BpeModel(BpeOptions options, absl::flat_hash_map<std::string, uint32_t> vocab)
@@ -227,27 +255,39 @@ void BpeModel::MergeWithHeap(std::vector<Symbol>* symbols) const {
     s[i].next = i + 1 < n ? i + 1 : -1;
   }
   // Min-heap of (rank << 32 | position): lowest rank first, leftmost on ties.
-  std::priority_queue<uint64_t, std::vector<uint64_t>, std::greater<uint64_t>> queue;
+  thread_local std::vector<uint64_t> heap;
+  heap.clear();
+  const auto later = std::greater<uint64_t>();
   auto push_pair = [&](int32_t pos) {
     if (pos < 0 || s[pos].next < 0) return;
     if (auto m = FindMerge(s[pos].id, s[s[pos].next].id)) {
-      queue.push((static_cast<uint64_t>(m->first) << 32) | static_cast<uint32_t>(pos));
+      heap.push_back((static_cast<uint64_t>(m->first) << 32) | static_cast<uint32_t>(pos));
+      std::push_heap(heap.begin(), heap.end(), later);
     }
   };
-  for (int32_t i = 0; i + 1 < n; ++i) push_pair(i);
+  for (int32_t i = 0; i + 1 < n; ++i) {
+    if (auto m = FindMerge(s[i].id, s[i + 1].id)) {
+      heap.push_back((static_cast<uint64_t>(m->first) << 32) | static_cast<uint32_t>(i));
+    }
+  }
+  std::make_heap(heap.begin(), heap.end(), later);
 
   const float dropout = options_.dropout;
   thread_local std::mt19937 rng{std::random_device{}()};
   std::uniform_real_distribution<float> coin(0.0f, 1.0f);
   std::vector<uint64_t> skipped;
-  while (!queue.empty()) {
-    const uint64_t top = queue.top();
-    queue.pop();
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    const uint64_t top = heap.back();
+    heap.pop_back();
     if (dropout > 0 && coin(rng) < dropout) {
       skipped.push_back(top);  // tried again after the next merge that happens
       continue;
     }
-    for (uint64_t k : skipped) queue.push(k);
+    for (uint64_t k : skipped) {
+      heap.push_back(k);
+      std::push_heap(heap.begin(), heap.end(), later);
+    }
     skipped.clear();
     const int32_t pos = static_cast<int32_t>(top & 0xffffffffu);
     const uint32_t rank = static_cast<uint32_t>(top >> 32);
@@ -282,25 +322,19 @@ void BpeModel::EncodeUncached(std::string_view piece, std::vector<Symbol>* symbo
 void BpeModel::EncodeCached(std::string_view piece, std::vector<uint32_t>* ids,
                             std::vector<ByteSpan>* spans, uint32_t base) const {
   PieceCache& cache = PieceCache::ForModel(serial_);
-  const CachedPiece* hit = cache.Find(piece);
+  const PieceCache::Entry* hit = cache.Find(piece);
   if (hit == nullptr) {
     thread_local std::vector<Symbol> symbols;
     EncodeUncached(piece, &symbols);
-    CachedPiece fresh;
-    fresh.ids.reserve(symbols.size());
-    fresh.lens.reserve(symbols.size());
-    for (const Symbol& sym : symbols) {
-      fresh.ids.push_back(sym.id);
-      fresh.lens.push_back(sym.len);
-    }
-    hit = &cache.Insert(piece, std::move(fresh));
+    hit = &cache.Insert(piece, symbols);
   }
-  ids->insert(ids->end(), hit->ids.begin(), hit->ids.end());
+  const PieceCache::Token* tokens = cache.tokens(*hit);
+  for (uint32_t i = 0; i < hit->count; ++i) ids->push_back(tokens[i].id);
   if (spans) {
     uint32_t at = base;
-    for (uint32_t len : hit->lens) {
-      spans->push_back({at, at + len});
-      at += len;
+    for (uint32_t i = 0; i < hit->count; ++i) {
+      spans->push_back({at, at + tokens[i].len});
+      at += tokens[i].len;
     }
   }
 }

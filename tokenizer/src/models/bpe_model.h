@@ -72,10 +72,6 @@ class BpeModel {
     int32_t prev;
     int32_t next;
   };
-  struct CachedPiece {
-    std::vector<uint32_t> ids;
-    std::vector<uint32_t> lens;
-  };
   class PieceCache;
 
   BpeModel(BpeOptions options, absl::flat_hash_map<std::string, uint32_t> vocab);

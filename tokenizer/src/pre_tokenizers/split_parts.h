@@ -31,7 +31,8 @@ void SplitEachPiece(PreTokenized* pre, SplitBehavior behavior, bool invert, Find
   thread_local std::vector<ByteSpan> matches;
   thread_local std::vector<SplitPart> parts;
   std::vector<ByteSpan> pieces;
-  pieces.reserve(pre->pieces.size() * 2);
+  // Typical pieces are a few bytes long; reserving avoids regrowth.
+  pieces.reserve(pre->pieces.size() + pre->text.size() / 3);
   const std::string& text = pre->text.text();
   for (const ByteSpan& piece : pre->pieces) {
     matches.clear();
