@@ -151,14 +151,9 @@ void BpeModel::IndexCharacters() {
     auto it = vocab_.find(std::string(1, static_cast<char>(b)));
     if (it != vocab_.end()) single_byte_id_[b] = it->second;
   }
-  has_byte_fallback_ids_ = true;
   for (int b = 0; b < 256; ++b) {
     auto it = vocab_.find(ByteFallbackToken(static_cast<unsigned char>(b)));
-    if (it == vocab_.end()) {
-      has_byte_fallback_ids_ = false;
-      break;
-    }
-    byte_fallback_id_[b] = it->second;
+    byte_fallback_id_[b] = it == vocab_.end() ? -1 : it->second;
   }
   if (options_.unk_token) {
     auto it = vocab_.find(*options_.unk_token);
@@ -195,11 +190,14 @@ void BpeModel::InitialSymbols(std::string_view piece, std::vector<Symbol>* symbo
         unk.reset();
       }
       push(static_cast<uint32_t>(id), i, len);
-    } else if (options_.byte_fallback && has_byte_fallback_ids_) {
+    } else if (options_.byte_fallback &&
+               std::all_of(key.begin(), key.end(),
+                           [this](char b) { return byte_fallback_id_[static_cast<unsigned char>(b)] >= 0; })) {
       // As the reference: every byte of the looked-up string becomes a
       // <0xNN> token covering one byte (a pending unknown waits until later).
       for (size_t k = 0; k < key.size(); ++k) {
-        push(byte_fallback_id_[static_cast<unsigned char>(key[k])], i + std::min(k, len - 1), 1);
+        push(static_cast<uint32_t>(byte_fallback_id_[static_cast<unsigned char>(key[k])]),
+             i + std::min(k, len - 1), 1);
       }
     } else if (unk_id_) {
       if (unk && options_.fuse_unk) {

@@ -105,8 +105,7 @@ class BpeModel {
   // otherwise (-1 when absent); other characters go through vocab_.
   int64_t single_byte_id_[256];
   std::optional<uint32_t> unk_id_;
-  uint32_t byte_fallback_id_[256];
-  bool has_byte_fallback_ids_ = false;
+  int64_t byte_fallback_id_[256];  // "<0xNN>" tokens, -1 when absent
   // Character pairs found inside some token (for SafeCuts), built on first use.
   mutable std::once_flag inner_pairs_once_;
   mutable absl::flat_hash_set<uint64_t> inner_pairs_;

@@ -102,11 +102,8 @@ class Translator {
     size_t end = pos_ + 2;
     while (end < source_.size() && std::strchr("imx-", source_[end]) != nullptr) ++end;
     const bool option_setting = end > pos_ + 2 && (PeekAt(end) == ':' || PeekAt(end) == ')');
-    if (!option_setting) {
-      Copy(2);
-      return absl::OkStatus();
-    }
     Copy(2);
+    if (!option_setting) return absl::OkStatus();
     while (pos_ < end) {
       if (source_[pos_] == 'm') {
         Emit("s", pos_);  // Ruby's m is "dot matches newline"
@@ -181,8 +178,8 @@ class Translator {
         }
         break;
     }
-    // Anything else means the same in both engines; the escaped character
-    // is copied whole, however many bytes it has.
+    // The remaining escapes (\d \n \r \t \A \z \pL ...) read alike in both
+    // engines; the escaped character is copied whole, however many bytes.
     const size_t escaped_length =
         pos_ + 1 < source_.size() ? utf8::SequenceLength(static_cast<unsigned char>(letter)) : 0;
     Copy(1 + escaped_length);

@@ -1,7 +1,7 @@
 // Unicode data: PCRE2 carries its own tables (PCRE2 10.42: Unicode 14.0),
 // which are neither ICU's (the scanners: Unicode 15.0) nor Oniguruma's (HF
-// tokenizers: Unicode 15.1). Characters assigned or recategorised between
-// those versions can therefore split differently here.
+// tokenizers 0.23: Unicode 16.0). Characters assigned between those versions
+// can therefore split differently here.
 #include "pre_tokenizers/pcre2_regex.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8

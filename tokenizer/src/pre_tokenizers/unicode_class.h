@@ -1,9 +1,15 @@
-// Character classes of the published split patterns, one bit set per code
-// point, so that a scanner tests a class with a single table lookup.
+// Character classes of the published split patterns, as one byte of class
+// bits per code point, so that a scanner tests a class with one lookup.
 //
 // Properties come from ICU, the library's one source of Unicode data. ASCII is
 // a compile-time table; other code points are looked up in 256-entry blocks
 // that are filled from ICU on first use and then shared by all threads.
+//
+// ICU 72 has Unicode 15.0; HF tokenizers' Oniguruma has 16.0. Code points
+// assigned in between are unassigned here, so they count as [^\s\p{L}\p{N}];
+// the 5,055 of them that HF sees as letters, marks or numbers (CJK Extension
+// I, Egyptian Hieroglyphs Extended-A, new scripts) split differently. Every
+// other code point classifies alike (checked against HF, all of Unicode).
 #ifndef TOKGRAFT_TOKENIZER_PRE_TOKENIZERS_UNICODE_CLASS_H_
 #define TOKGRAFT_TOKENIZER_PRE_TOKENIZERS_UNICODE_CLASS_H_
 
@@ -67,6 +73,7 @@ const uint8_t* LoadBlock(size_t block);
 
 }  // namespace internal
 
+// `c` < 0x80.
 inline uint8_t OfAscii(unsigned char c) { return internal::kAsciiTable[c]; }
 
 // `c` must be a Unicode scalar value (at most U+10FFFF).
