@@ -35,7 +35,6 @@ and data/demo-tokenizer.json). --train-demo retrains data/demo-tokenizer.json fi
 import argparse
 import filecmp
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from pathlib import Path
 
 GOLDEN = Path(__file__).resolve().parent
 REPO = GOLDEN.parents[1]
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(REPO / "tools" / "conformance"))
 import adversarial  # noqa: E402
 import refs  # noqa: E402

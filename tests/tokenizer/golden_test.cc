@@ -28,11 +28,14 @@ struct Golden {
   std::string pattern;    // --pattern for .tiktoken files
 };
 
-std::vector<Golden> ReadManifest() {
-  std::vector<Golden> out;
+void ReadManifest(const std::string& relative_path, std::vector<Golden>* out) {
   simdjson::dom::parser parser;
   simdjson::dom::element manifest;
-  if (parser.load(std::string(TOKGRAFT_SOURCE_DIR) + "/tests/golden/MANIFEST.json").get(manifest)) return out;
+  const std::string path = std::string(TOKGRAFT_SOURCE_DIR) + "/" + relative_path;
+  if (parser.load(path).get(manifest)) {
+    ADD_FAILURE() << "cannot read " << path;
+    return;
+  }
   for (auto [name, entry] : manifest["goldens"].get_object()) {
     Golden g;
     g.name = std::string(name);
@@ -40,8 +43,16 @@ std::vector<Golden> ReadManifest() {
     g.tokenizer = std::string(entry["tokenizer"].get_string().value());
     simdjson::dom::array args = entry["tokgraft_encode_args"].get_array();
     if (args.size() == 2) g.pattern = std::string(args.at(1).get_string().value());
-    out.push_back(std::move(g));
+    out->push_back(std::move(g));
   }
+}
+
+// The published tokenizers (tests/golden/MANIFEST.json) and small ones that
+// exercise the options those leave unused (tests/golden/features/).
+std::vector<Golden> AllGoldens() {
+  std::vector<Golden> out;
+  ReadManifest("tests/golden/MANIFEST.json", &out);
+  ReadManifest("tests/golden/features/MANIFEST.json", &out);
   return out;
 }
 
@@ -120,7 +131,7 @@ TEST_P(GoldenTest, MatchesReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Goldens, GoldenTest, testing::ValuesIn(ReadManifest()),
+INSTANTIATE_TEST_SUITE_P(Goldens, GoldenTest, testing::ValuesIn(AllGoldens()),
                          [](const testing::TestParamInfo<Golden>& info) {
                            std::string name = info.param.name;
                            for (char& c : name) {

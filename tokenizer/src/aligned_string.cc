@@ -1,5 +1,7 @@
 #include "aligned_string.h"
 
+#include <algorithm>
+
 #include "utf8.h"
 
 namespace tokgraft {
@@ -10,9 +12,16 @@ namespace {
 void AppendIdentityOrigins(const std::string& text, size_t begin, size_t end, uint32_t base,
                            std::vector<ByteSpan>* origins) {
   for (size_t i = begin; i < end;) {
-    size_t len = utf8::SequenceLength(static_cast<unsigned char>(text[i]));
-    ByteSpan span{base + static_cast<uint32_t>(i), base + static_cast<uint32_t>(i + len)};
-    origins->insert(origins->end(), len, span);
+    const uint32_t at = base + static_cast<uint32_t>(i);
+    const unsigned char lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      origins->push_back({at, at + 1});
+      ++i;
+      continue;
+    }
+    const size_t len = utf8::SequenceLength(lead);
+    const ByteSpan span{at, at + static_cast<uint32_t>(len)};
+    for (size_t k = 0; k < len; ++k) origins->push_back(span);
     i += len;
   }
 }
@@ -46,14 +55,15 @@ AlignedStringBuilder::AlignedStringBuilder(const AlignedString& source)
 
 void AlignedStringBuilder::MaterializeOrigins() {
   identity_ = false;
-  out_.origin_.reserve(source_.size());
+  out_.origin_.reserve(std::max(source_.size(), out_.text_.capacity()));
   AppendIdentityOrigins(out_.text_, 0, out_.text_.size(), out_.base_, &out_.origin_);
 }
 
 void AlignedStringBuilder::AppendWithOrigin(std::string_view bytes, ByteSpan origin) {
   if (identity_ && !bytes.empty()) MaterializeOrigins();
   out_.text_.append(bytes);
-  if (out_.tracked_ && !identity_) out_.origin_.insert(out_.origin_.end(), bytes.size(), origin);
+  if (!out_.tracked_ || identity_) return;
+  for (size_t i = 0; i < bytes.size(); ++i) out_.origin_.push_back(origin);
 }
 
 void AlignedStringBuilder::Copy(size_t begin, size_t end) {

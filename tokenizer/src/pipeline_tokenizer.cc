@@ -113,7 +113,7 @@ absl::StatusOr<Encoding> PipelineTokenizer::Encode(std::string_view text,
     }
   }
   if (parts_.post_processor) {
-    parts_.post_processor->Process(&out, options.add_special_tokens, track, token_strings_);
+    parts_.post_processor->Process(text, &out, options.add_special_tokens, track, token_strings_);
   }
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tokgraft/tokenizer.h"
@@ -13,9 +14,10 @@ namespace tokgraft {
 class PostProcessor {
  public:
   virtual ~PostProcessor() = default;
-  // `token_strings[id]` is the token's string as in the tokenizer file.
-  virtual void Process(Encoding* encoding, bool add_special_tokens, bool with_offsets,
-                       const std::vector<std::string>& token_strings) const = 0;
+  // `text` is what was encoded; `token_strings[id]` is the token's string as
+  // in the tokenizer file.
+  virtual void Process(std::string_view text, Encoding* encoding, bool add_special_tokens,
+                       bool with_offsets, const std::vector<std::string>& token_strings) const = 0;
   virtual std::string Describe() const = 0;
 };
 

@@ -42,6 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "conformance"))
 import refs  # noqa: E402
 
@@ -224,7 +225,9 @@ def report(args, cmdline, toks, cats, res, summ, long_res, batch_res, dev_bytes,
     w(f"{machine_line()}; {args.reps} repetitions, medians; MB = 10^6 bytes; encode time only "
       f"(load excluded) unless said otherwise.\n\n")
 
-    w("### Throughput, single thread (all of corpus/dev)\n\n")
+    scope = (f"all {len(cats)} categories of corpus/dev" if len(cats) == len(refs.dev_categories())
+             else f"corpus/dev categories {', '.join(cats)}")
+    w(f"### Throughput, single thread ({scope})\n\n")
     w("| tokenizer | ours MB/s | reference MB/s | ratio | load ours (s) | load reference (s) | load ratio |\n")
     w("|---|---:|---:|---:|---:|---:|---:|\n")
     for t in toks:

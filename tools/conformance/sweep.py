@@ -43,6 +43,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import adversarial  # noqa: E402
 import refs  # noqa: E402
@@ -167,7 +168,8 @@ class Result:
 def compare(res, texts, ref_enc, ours_enc, ref_dec, ours_dec, offsets):
     ref_lines, our_lines = read_lines(ref_enc), read_lines(ours_enc)
     ref_dec_lines, our_dec_lines = read_lines(ref_dec), read_lines(ours_dec)
-    for name, lines in (("tokgraft encode", our_lines), ("tokgraft decode", our_dec_lines)):
+    for name, lines in (("reference encode", ref_lines), ("reference decode", ref_dec_lines),
+                        ("tokgraft encode", our_lines), ("tokgraft decode", our_dec_lines)):
         if len(lines) != len(texts):
             raise ToolError(f"{name} printed {len(lines)} lines for {len(texts)} texts")
     res.texts = len(texts)
@@ -222,8 +224,8 @@ def describe(label, text, kind, ref, ours, rdec, odec, offsets):
 
 def run_target(target, args, hf):
     texts = build_texts(target, args.quick)
-    res = Result(target, "lines" if target.kind == "spm" else "texts")
-    wd = args.work_dir / target.name
+    res = Result(target, "lines" if target.kind == "spm" else "docs")
+    wd = args.run_dir / target.name
     wd.mkdir(parents=True, exist_ok=True)
     texts_path = wd / "texts.jsonl"
     write_texts(texts_path, texts)
@@ -281,8 +283,7 @@ def run_target(target, args, hf):
     except ToolError as e:
         res.error = str(e)
     if not args.keep:
-        for p in (ref_enc, ref_ids, ref_dec, ours_enc, ours_ids, ours_dec):
-            p.unlink(missing_ok=True)
+        shutil.rmtree(wd, ignore_errors=True)
     return res
 
 
@@ -299,7 +300,7 @@ def report(res):
     head += f"  ref {ref_t}, tokgraft {res.ours_seconds:.1f}s  {status}"
     print(head, flush=True)
     if t.max_adv_bytes is not None:
-        print(f"    note: adversarial texts over {t.max_adv_bytes} bytes left out ({t.note})")
+        print(f"    note: {t.note}")
     if res.error:
         print("    " + res.error.replace("\n", "\n    "), flush=True)
         return
@@ -326,7 +327,8 @@ def parse_args(argv):
     ap.add_argument("--threads", type=int, help="pass --threads N to tokgraft encode")
     ap.add_argument("--cache-dir", type=Path, default=refs.REPO / "build" / "conformance-cache")
     ap.add_argument("--work-dir", type=Path, default=refs.REPO / "build" / "conformance-work")
-    ap.add_argument("--keep", action="store_true", help="keep the outputs in the work dir for inspection")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep texts and outputs (WORK_DIR/run-PID/TARGET/) for inspection")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per tool run (default 3600)")
     ap.add_argument("--list", action="store_true", help="list the targets and exit")
     return ap.parse_args(argv)
@@ -360,16 +362,24 @@ def main(argv=None):
     print(f"# {' '.join([Path(sys.argv[0]).name] + (argv if argv is not None else sys.argv[1:]))}")
     print(f"# tokgraft {args.tokgraft}, oracle {hf}, data {refs.data_dir()}"
           + (" (quick)" if args.quick else ""), flush=True)
+    # A directory per run: two sweeps at once (say, two build trees) must not share files.
+    args.run_dir = args.work_dir / f"run-{os.getpid()}"
     failed = 0
     t0 = time.monotonic()
-    for t in targets:
-        try:
-            res = run_target(t, args, hf)
-        except ToolError as e:
-            print(f"{t.name:<14} REFERENCE FAILED: {e}", flush=True)
-            return 2
-        report(res)
-        failed += not res.ok()
+    try:
+        for t in targets:
+            try:
+                res = run_target(t, args, hf)
+            except ToolError as e:
+                print(f"{t.name:<14} REFERENCE FAILED: {e}", flush=True)
+                return 2
+            report(res)
+            failed += not res.ok()
+    finally:
+        if not args.keep:
+            shutil.rmtree(args.run_dir, ignore_errors=True)
+        else:
+            print(f"# outputs kept in {args.run_dir}")
     print(f"# {len(targets) - failed}/{len(targets)} targets match "
           f"({time.monotonic() - t0:.0f}s)" + ("" if not failed else f"; {failed} FAILED"))
     return 1 if failed else 0

@@ -36,11 +36,19 @@ namespace {
 // ICU's normalizers restricted to the characters of Unicode 9.0, the version of
 // the reference's tables: to it, later characters have no decomposition and
 // combining class 0, which is how a FilteredNormalizer2 treats characters
-// outside its set.
+// outside its set. The unrestricted ones serve to skip normalized text: what
+// is normalized under current Unicode is normalized under Unicode 9.0 (the
+// properties of old characters are stable), and their quick check, unlike
+// the filtered one, stops at the first problem instead of scanning the set
+// membership of the whole rest of the text.
 struct Unicode9Normalizers {
   absl::Status status;
   icu::UnicodeSet unicode9;
   std::unique_ptr<icu::FilteredNormalizer2> nfc, nfd, nfkc, nfkd;
+  const icu::Normalizer2* current_nfc = nullptr;
+  const icu::Normalizer2* current_nfd = nullptr;
+  const icu::Normalizer2* current_nfkc = nullptr;
+  const icu::Normalizer2* current_nfkd = nullptr;
 };
 
 const Unicode9Normalizers& GetUnicode9Normalizers() {
@@ -50,19 +58,19 @@ const Unicode9Normalizers& GetUnicode9Normalizers() {
     // Age sets are cumulative: everything assigned up to Unicode 9.0.
     n->unicode9.applyPattern(icu::UnicodeString(u"[:age=9.0:]"), error);
     n->unicode9.freeze();
-    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(error);
-    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(error);
-    const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(error);
-    const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(error);
+    n->current_nfc = icu::Normalizer2::getNFCInstance(error);
+    n->current_nfd = icu::Normalizer2::getNFDInstance(error);
+    n->current_nfkc = icu::Normalizer2::getNFKCInstance(error);
+    n->current_nfkd = icu::Normalizer2::getNFKDInstance(error);
     if (U_FAILURE(error)) {
       n->status = absl::InternalError(
           absl::StrCat("ICU normalization data unavailable: ", u_errorName(error)));
       return n;
     }
-    n->nfc = std::make_unique<icu::FilteredNormalizer2>(*nfc, n->unicode9);
-    n->nfd = std::make_unique<icu::FilteredNormalizer2>(*nfd, n->unicode9);
-    n->nfkc = std::make_unique<icu::FilteredNormalizer2>(*nfkc, n->unicode9);
-    n->nfkd = std::make_unique<icu::FilteredNormalizer2>(*nfkd, n->unicode9);
+    n->nfc = std::make_unique<icu::FilteredNormalizer2>(*n->current_nfc, n->unicode9);
+    n->nfd = std::make_unique<icu::FilteredNormalizer2>(*n->current_nfd, n->unicode9);
+    n->nfkc = std::make_unique<icu::FilteredNormalizer2>(*n->current_nfkc, n->unicode9);
+    n->nfkd = std::make_unique<icu::FilteredNormalizer2>(*n->current_nfkd, n->unicode9);
     return n;
   }();
   return *normalizers;
@@ -101,12 +109,17 @@ size_t AdvanceByUtf16Units(const std::string& s, size_t pos, int32_t units) {
 
 class UnicodeNormalizer : public Normalizer {
  public:
-  // `form` answers "is this normalized" and "where are the boundaries";
-  // `decomposer` is the NFD or NFKD instance; `composer` is null for the
-  // decomposing forms.
+  // `current_form` finds the normalized text to skip, `form` (Unicode 9.0)
+  // where the segments to rewrite end; `decomposer` is the NFD or NFKD
+  // instance; `composer` is null for the decomposing forms.
   UnicodeNormalizer(std::string name, const icu::Normalizer2* form,
-                    const icu::Normalizer2* decomposer, const icu::Normalizer2* composer)
-      : name_(std::move(name)), form_(form), decomposer_(decomposer), composer_(composer) {}
+                    const icu::Normalizer2* current_form, const icu::Normalizer2* decomposer,
+                    const icu::Normalizer2* composer)
+      : name_(std::move(name)),
+        form_(form),
+        current_form_(current_form),
+        decomposer_(decomposer),
+        composer_(composer) {}
 
   void Normalize(AlignedString* text) const override {
     const std::string& s = text->text();
@@ -116,9 +129,9 @@ class UnicodeNormalizer : public Normalizer {
     // character may compose with what follows.
     size_t check_from = non_ascii == 0 ? 0 : non_ascii - 1;
     UErrorCode error = U_ZERO_ERROR;
-    if (form_->isNormalizedUTF8(icu::StringPiece(s.data() + check_from,
-                                                 static_cast<int32_t>(s.size() - check_from)),
-                                error) &&
+    if (current_form_->isNormalizedUTF8(
+            icu::StringPiece(s.data() + check_from, static_cast<int32_t>(s.size() - check_from)),
+            error) &&
         U_SUCCESS(error)) {
       return;
     }
@@ -143,7 +156,7 @@ class UnicodeNormalizer : public Normalizer {
     int32_t pos16 = 0;
     while (pos16 < length16) {
       UErrorCode error = U_ZERO_ERROR;
-      int32_t normalized16 = form_->spanQuickCheckYes(utf16.tempSubString(pos16), error);
+      int32_t normalized16 = current_form_->spanQuickCheckYes(utf16.tempSubString(pos16), error);
       if (U_FAILURE(error)) normalized16 = 0;
       size_t segment = AdvanceByUtf16Units(s, pos, normalized16);
       out.Copy(pos, segment);
@@ -266,6 +279,7 @@ class UnicodeNormalizer : public Normalizer {
 
   std::string name_;
   const icu::Normalizer2* form_;
+  const icu::Normalizer2* current_form_;
   const icu::Normalizer2* decomposer_;
   const icu::Normalizer2* composer_;
 };
@@ -277,13 +291,17 @@ absl::StatusOr<std::unique_ptr<Normalizer>> MakeUnicodeNormalizer(UnicodeForm fo
   if (!n.status.ok()) return n.status;
   switch (form) {
     case UnicodeForm::kNFC:
-      return std::make_unique<UnicodeNormalizer>("NFC", n.nfc.get(), n.nfd.get(), n.nfc.get());
+      return std::make_unique<UnicodeNormalizer>("NFC", n.nfc.get(), n.current_nfc,
+                                                 n.nfd.get(), n.nfc.get());
     case UnicodeForm::kNFD:
-      return std::make_unique<UnicodeNormalizer>("NFD", n.nfd.get(), n.nfd.get(), nullptr);
+      return std::make_unique<UnicodeNormalizer>("NFD", n.nfd.get(), n.current_nfd,
+                                                 n.nfd.get(), nullptr);
     case UnicodeForm::kNFKC:
-      return std::make_unique<UnicodeNormalizer>("NFKC", n.nfkc.get(), n.nfkd.get(), n.nfc.get());
+      return std::make_unique<UnicodeNormalizer>("NFKC", n.nfkc.get(), n.current_nfkc,
+                                                 n.nfkd.get(), n.nfc.get());
     case UnicodeForm::kNFKD:
-      return std::make_unique<UnicodeNormalizer>("NFKD", n.nfkd.get(), n.nfkd.get(), nullptr);
+      return std::make_unique<UnicodeNormalizer>("NFKD", n.nfkd.get(), n.current_nfkd,
+                                                 n.nfkd.get(), nullptr);
   }
   return absl::InvalidArgumentError("unknown Unicode normalization form");
 }

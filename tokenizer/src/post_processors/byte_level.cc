@@ -1,5 +1,9 @@
 // ByteLevel post-processor: with trim_offsets, token offsets leave out the
-// spaces at the token's edges, as the reference's process_offsets does.
+// spaces at the token's edges, as the reference's process_offsets does. The
+// reference (through its bindings) trims character offsets, so a count of
+// spaces moves an offset by that many characters of the text, not bytes: a
+// prefix space inserted before "É" shares É's span, and trimming it leaves an
+// empty span.
 #include "absl/strings/str_format.h"
 #include "byte_level_alphabet.h"
 #include "post_processor.h"
@@ -14,12 +18,23 @@ bool IsSpaceChar(char32_t c) {
   return c == byte_level::ByteToChar(' ') || u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_WHITE_SPACE);
 }
 
+uint32_t NextChar(std::string_view text, uint32_t at) {
+  return at + static_cast<uint32_t>(utf8::SequenceLength(static_cast<unsigned char>(text[at])));
+}
+
+uint32_t PreviousChar(std::string_view text, uint32_t at) {
+  do {
+    --at;
+  } while (at > 0 && utf8::IsContinuation(static_cast<unsigned char>(text[at])));
+  return at;
+}
+
 class ByteLevelPostProcessor : public PostProcessor {
  public:
   ByteLevelPostProcessor(bool add_prefix_space, bool trim_offsets)
       : add_prefix_space_(add_prefix_space), trim_offsets_(trim_offsets) {}
 
-  void Process(Encoding* encoding, bool, bool with_offsets,
+  void Process(std::string_view text, Encoding* encoding, bool, bool with_offsets,
                const std::vector<std::string>& token_strings) const override {
     if (!trim_offsets_ || !with_offsets) return;
     for (size_t i = 0; i < encoding->ids.size(); ++i) {
@@ -37,10 +52,14 @@ class ByteLevelPostProcessor : public PostProcessor {
       if (leading > 0) {
         const bool is_first = i == 0 || span.begin == 0;
         if (is_first && add_prefix_space_ && leading == 1) leading = 0;
-        span.begin = std::min<uint32_t>(span.begin + leading, span.end);
+        for (size_t k = 0; k < leading && span.begin < span.end; ++k) span.begin = NextChar(text, span.begin);
       }
-      if (trailing > 0 && span.end >= trailing) {
-        span.end = std::max<uint32_t>(span.end - trailing, span.begin);
+      if (trailing > 0) {
+        uint32_t end = span.end;
+        size_t k = 0;
+        for (; k < trailing && end > 0; ++k) end = PreviousChar(text, end);
+        // As the reference: only when the span ends at least `trailing` characters in.
+        if (k == trailing) span.end = std::max(end, span.begin);
       }
     }
   }

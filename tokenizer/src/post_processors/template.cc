@@ -10,7 +10,7 @@ class TemplatePostProcessor : public PostProcessor {
  public:
   explicit TemplatePostProcessor(std::vector<TemplateItem> single) : single_(std::move(single)) {}
 
-  void Process(Encoding* encoding, bool add_special_tokens, bool with_offsets,
+  void Process(std::string_view, Encoding* encoding, bool add_special_tokens, bool with_offsets,
                const std::vector<std::string>&) const override {
     if (!add_special_tokens) return;
     Encoding out;

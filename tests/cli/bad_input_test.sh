@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Bad input to the CLI: each case must exit with code 2 and print a message
+# naming the problem on stderr; nothing may crash. Usage: bad_input_test.sh TOKGRAFT SOURCE_DIR
+set -u
+tokgraft="$1"
+src="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+demo="$src/data/demo-tokenizer.json"
+passed=0
+failed=0
+
+# expect_error NAME EXPECTED_MESSAGE_FRAGMENT COMMAND...
+expect_error() {
+  local name="$1" fragment="$2"
+  shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local code=$?
+  if [ "$code" -eq 2 ] && grep -qF -- "$fragment" "$work/err"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $code, stderr: $(head -c 300 "$work/err")"
+  fi
+}
+
+json() { printf '%s' "$2" > "$work/$1"; echo "$work/$1"; }
+
+expect_error truncated-json "not valid JSON" "$tokgraft" info -t "$(head -c 2000 "$demo" > "$work/t.json"; echo "$work/t.json")"
+expect_error not-an-object "expected an object" "$tokgraft" info -t "$(json a.json '[1,2]')"
+expect_error vocab-wrong-type "model.vocab: expected an object, found an array" \
+  "$tokgraft" info -t "$(json b.json '{"model":{"type":"BPE","vocab":[1],"merges":[]}}')"
+expect_error id-wrong-type 'model.vocab.a: expected a token id, found a string' \
+  "$tokgraft" info -t "$(json c.json '{"model":{"type":"BPE","vocab":{"a":"0"},"merges":[]}}')"
+expect_error merge-unknown-token 'names a token that is not in the vocabulary' \
+  "$tokgraft" info -t "$(json d.json '{"model":{"type":"BPE","vocab":{"a":0,"b":1,"ab":2},"merges":["a c"]}}')"
+expect_error merge-result-unknown 'which is not in the vocabulary' \
+  "$tokgraft" info -t "$(json e.json '{"model":{"type":"BPE","vocab":{"a":0,"b":1},"merges":["a b"]}}')"
+expect_error merge-malformed 'is not two tokens separated by one space' \
+  "$tokgraft" info -t "$(json f.json '{"model":{"type":"BPE","vocab":{"a":0},"merges":["a"]}}')"
+expect_error duplicate-id 'id 0 is given to both' \
+  "$tokgraft" info -t "$(json g.json '{"model":{"type":"BPE","vocab":{"a":0,"b":0},"merges":[]}}')"
+expect_error unsupported-model '"WordPiece" is not supported' \
+  "$tokgraft" info -t "$(json h.json '{"model":{"type":"WordPiece","vocab":{"a":0}}}')"
+expect_error unknown-pre-tokenizer 'pre_tokenizer type "Whitespace" is not supported' \
+  "$tokgraft" info -t "$(json i.json '{"pre_tokenizer":{"type":"Whitespace"},"model":{"type":"BPE","vocab":{"a":0},"merges":[]}}')"
+expect_error bad-regex 'pre_tokenizer.pattern' \
+  "$tokgraft" info -t "$(json j.json '{"pre_tokenizer":{"type":"Split","pattern":{"Regex":"(a"},"behavior":"Isolated"},"model":{"type":"BPE","vocab":{"a":0},"merges":[]}}')"
+expect_error unknown-unk 'unk_token "<unk>" is not in the vocabulary' \
+  "$tokgraft" info -t "$(json k.json '{"model":{"type":"BPE","unk_token":"<unk>","vocab":{"a":0},"merges":[]}}')"
+expect_error not-sentencepiece 'is not a sentencepiece model' "$tokgraft" info -t "$(json m.model 'hello, not a model')"
+printf 'IQ== 0\nnot-base64! 1\n' > "$work/x.tiktoken"
+expect_error tiktoken-bad-line 'x.tiktoken:2: expected "<base64 token> <rank>"' "$tokgraft" info -t "$work/x.tiktoken" --pattern r50k_base
+expect_error tiktoken-unknown-pattern 'unknown tiktoken encoding "x"' "$tokgraft" info -t "$work/x.tiktoken"
+printf 'ok \xff\xfe bad' > "$work/bad.txt"
+expect_error invalid-utf8 'invalid UTF-8 in text at byte 3' "$tokgraft" encode -t "$demo" "$work/bad.txt"
+printf '"fine"\n[1,2]\n' > "$work/bad.jsonl"
+expect_error jsonl-not-string 'bad.jsonl:2: not a JSON string' "$tokgraft" encode -t "$demo" --jsonl "$work/bad.jsonl"
+expect_error missing-file 'does not exist' "$tokgraft" encode -t "$work/nope.json" "$work/bad.txt"
+expect_error missing-input 'cannot read' "$tokgraft" encode -t "$demo" "$work/nope.txt"
+expect_error unknown-option 'unknown option --frobnicate' "$tokgraft" encode -t "$demo" --frobnicate
+expect_error bad-threads '--threads: "0" is not a whole number' "$tokgraft" encode -t "$demo" --threads 0
+expect_error decode-out-of-range 'id 99999 is not in the vocabulary' sh -c "echo '[99999]' | '$tokgraft' decode -t '$demo'"
+expect_error decode-garbage "unexpected 'x'" sh -c "echo '[1, x]' | '$tokgraft' decode -t '$demo'"
+expect_error full-disk 'cannot write output' sh -c "'$tokgraft' encode -t '$demo' '$src/data/demo.txt' > /dev/full"
+expect_error unknown-command "unknown command 'frob'" "$tokgraft" frob
+
+for cmd in encode decode info; do
+  if "$tokgraft" "$cmd" --help | grep -q "usage: tokgraft $cmd"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL $cmd --help"; fi
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds tokgraft and runs its main job on data shipped in data/: until the
+# vocabulary transplant lands, that is inspecting, encoding and decoding with
+# the demo tokenizer (a byte-level BPE trained by the reference on this repo's
+# corpus sample).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+tools/build.sh
+tok=data/demo-tokenizer.json
+set -x
+build/tokgraft info -t "$tok"
+build/tokgraft encode -t "$tok" --offsets data/demo.txt | head -c 400; echo
+build/tokgraft encode -t "$tok" data/demo.txt | build/tokgraft decode -t "$tok" > /tmp/tokgraft-demo-roundtrip.txt
+cmp data/demo.txt /tmp/tokgraft-demo-roundtrip.txt && echo "decode(encode(data/demo.txt)) is byte-identical"
