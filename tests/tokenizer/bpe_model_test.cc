@@ -110,6 +110,18 @@ TEST(BpeModelTest, ByteFallbackAndFusedUnknowns) {
   EXPECT_EQ(spans, (std::vector<ByteSpan>{{0, 2}, {2, 3}}));
 }
 
+// Found by fuzz_encode: a byte without its <0xNN> token must fall to unk, not
+// to a token id of 2^32 - 1.
+TEST(BpeModelTest, ByteFallbackWithMissingByteTokensFallsToUnk) {
+  BpeOptions options;
+  options.byte_fallback = true;
+  options.fuse_unk = true;
+  options.unk_token = "<unk>";
+  auto model = Make({"<unk>", "a", "<0x00>"}, {}, options);
+  EXPECT_EQ(Ids(*model, "a--"), (std::vector<uint32_t>{1, 0}));
+  EXPECT_EQ(Ids(*model, std::string("\0", 1)), (std::vector<uint32_t>{2}));
+}
+
 TEST(BpeModelTest, UnknownUnkTokenIsAnError) {
   BpeOptions options;
   options.unk_token = "<unk>";

@@ -176,9 +176,13 @@ def compare(res, texts, ref_enc, ours_enc, ref_dec, ours_dec, offsets):
     for i, (label, text) in enumerate(texts):
         ref = json.loads(ref_lines[i])
         res.tokens += len(ref)
-        rdec, odec = json.loads(ref_dec_lines[i]), json.loads(our_dec_lines[i])
         same = ref_lines[i] == our_lines[i]
-        ours = ref if same else json.loads(our_lines[i])
+        rdec = json.loads(ref_dec_lines[i])
+        try:
+            odec = json.loads(our_dec_lines[i])
+            ours = ref if same else json.loads(our_lines[i])
+        except json.JSONDecodeError as e:
+            raise ToolError(f"tokgraft printed invalid JSON for text {i} ({label}): {e}")
         ref_ids = [t[0] for t in ref] if offsets else ref
         our_ids = [t[0] for t in ours] if offsets else ours
         kind = None
@@ -206,8 +210,8 @@ def describe(label, text, kind, ref, ours, rdec, odec, offsets):
         pos = seq[k][1] if offsets and k < len(seq) else None
         if pos is not None:
             lines.append(f"  at token {k}, byte {pos}: {show_text(text, pos)}")
-        else:
-            lines.append(f"  at token {k}: text starts {show_text(text, 0, 0)[:90]}")
+        else:  # no offsets (spm): show the beginning of the text
+            lines.append(f"  at token {k}; text: {show_text(text, 0, 100)[1:]}")
         lines.append("  ref : " + show_tokens(ref, k, offsets))
         lines.append("  ours: " + show_tokens(ours, k, offsets))
     else:

@@ -153,7 +153,7 @@ void BpeModel::IndexCharacters() {
   }
   for (int b = 0; b < 256; ++b) {
     auto it = vocab_.find(ByteFallbackToken(static_cast<unsigned char>(b)));
-    byte_fallback_id_[b] = it == vocab_.end() ? -1 : it->second;
+    byte_fallback_id_[b] = it == vocab_.end() ? int64_t{-1} : int64_t{it->second};
   }
   if (options_.unk_token) {
     auto it = vocab_.find(*options_.unk_token);
