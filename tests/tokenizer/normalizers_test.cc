@@ -117,6 +117,10 @@ TEST(UnicodeNormalizerTest, CharactersAfterUnicode9AreLeftAlone) {
   // "0", unknown to the reference's Unicode 9.0 tables.
   auto nfkc = Unicode(UnicodeForm::kNFKC);
   EXPECT_EQ(Normalized(*nfkc, "a\xF0\x9F\xAF\xB0\xEF\xAC\x81").text(), "a\xF0\x9F\xAF\xB0" "fi");
+  // U+1DFA (Unicode 14, combining class 218) is a starter to the reference,
+  // so it does not move before U+0301 (class 230).
+  auto nfd = Unicode(UnicodeForm::kNFD);
+  EXPECT_EQ(Aligned(Normalized(*nfd, "a\xCC\x81\xE1\xB7\xBA")), "a[0,1) U+0301[1,3) U+1DFA[3,6)");
 }
 
 TEST(UnicodeNormalizerTest, NormalizedTextIsUntouched) {

@@ -1,5 +1,7 @@
 #include "models/bpe_model.h"
 
+#include "models/merge_queue.h"
+
 #include <algorithm>
 #include <atomic>
 #include <functional>
@@ -163,6 +165,9 @@ void BpeModel::IndexCharacters() {
 
 void BpeModel::InitialSymbols(std::string_view piece, std::vector<Symbol>* symbols) const {
   symbols->clear();
+  // At most one symbol per byte; growing a megabyte vector by doubling costs
+  // more in fresh pages than the merging itself.
+  symbols->reserve(piece.size());
   const bool plain = options_.continuing_subword_prefix.empty() && options_.end_of_word_suffix.empty();
   std::optional<Symbol> unk;  // pending, so consecutive unknowns can fuse
   auto push = [symbols](uint32_t id, size_t begin, size_t len) {
@@ -245,50 +250,35 @@ void BpeModel::MergeShort(std::vector<Symbol>* symbols) const {
   s.resize(n);
 }
 
-void BpeModel::MergeWithHeap(std::vector<Symbol>* symbols) const {
+void BpeModel::MergeWithQueue(std::vector<Symbol>* symbols) const {
   std::vector<Symbol>& s = *symbols;
   const int32_t n = static_cast<int32_t>(s.size());
   for (int32_t i = 0; i < n; ++i) {
     s[i].prev = i - 1;
     s[i].next = i + 1 < n ? i + 1 : -1;
   }
-  // Min-heap of (rank << 32 | position): lowest rank first, leftmost on ties.
-  thread_local std::vector<uint64_t> heap;
-  heap.clear();
-  const auto later = std::greater<uint64_t>();
+  thread_local MergeQueue queue;
+  queue.Clear();
   auto push_pair = [&](int32_t pos) {
     if (pos < 0 || s[pos].next < 0) return;
-    if (auto m = FindMerge(s[pos].id, s[s[pos].next].id)) {
-      heap.push_back((static_cast<uint64_t>(m->first) << 32) | static_cast<uint32_t>(pos));
-      std::push_heap(heap.begin(), heap.end(), later);
-    }
+    if (auto m = FindMerge(s[pos].id, s[s[pos].next].id)) queue.Push(m->first, static_cast<uint32_t>(pos));
   };
-  for (int32_t i = 0; i + 1 < n; ++i) {
-    if (auto m = FindMerge(s[i].id, s[i + 1].id)) {
-      heap.push_back((static_cast<uint64_t>(m->first) << 32) | static_cast<uint32_t>(i));
-    }
-  }
-  std::make_heap(heap.begin(), heap.end(), later);
+  for (int32_t i = 0; i + 1 < n; ++i) push_pair(i);
 
   const float dropout = options_.dropout;
   thread_local std::mt19937 rng{std::random_device{}()};
   std::uniform_real_distribution<float> coin(0.0f, 1.0f);
-  std::vector<uint64_t> skipped;
-  while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), later);
-    const uint64_t top = heap.back();
-    heap.pop_back();
+  std::vector<std::pair<uint32_t, uint32_t>> skipped;
+  while (!queue.empty()) {
+    uint32_t rank, position;
+    queue.Pop(&rank, &position);
     if (dropout > 0 && coin(rng) < dropout) {
-      skipped.push_back(top);  // tried again after the next merge that happens
+      skipped.emplace_back(rank, position);  // tried again after the next merge that happens
       continue;
     }
-    for (uint64_t k : skipped) {
-      heap.push_back(k);
-      std::push_heap(heap.begin(), heap.end(), later);
-    }
+    for (const auto& [r, p] : skipped) queue.Push(r, p);
     skipped.clear();
-    const int32_t pos = static_cast<int32_t>(top & 0xffffffffu);
-    const uint32_t rank = static_cast<uint32_t>(top >> 32);
+    const int32_t pos = static_cast<int32_t>(position);
     Symbol& left = s[pos];
     if (left.len == 0 || left.next < 0) continue;
     Symbol& right = s[left.next];
@@ -313,7 +303,7 @@ void BpeModel::EncodeUncached(std::string_view piece, std::vector<Symbol>* symbo
   if (symbols->size() <= kShortPieceSymbols && options_.dropout <= 0) {
     MergeShort(symbols);
   } else {
-    MergeWithHeap(symbols);
+    MergeWithQueue(symbols);
   }
 }
 

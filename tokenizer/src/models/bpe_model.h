@@ -93,7 +93,7 @@ class BpeModel {
   void EncodeUncached(std::string_view piece, std::vector<Symbol>* symbols) const;
   void InitialSymbols(std::string_view piece, std::vector<Symbol>* symbols) const;
   void MergeShort(std::vector<Symbol>* symbols) const;
-  void MergeWithHeap(std::vector<Symbol>* symbols) const;
+  void MergeWithQueue(std::vector<Symbol>* symbols) const;
   // Cut points inside a long character-level piece that no token can span.
   void SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const;
 

@@ -29,11 +29,12 @@ void ReplacePattern::FindMatches(std::string_view text, std::vector<ByteSpan>* m
     size_t invalid = utf8::FindInvalid(text.substr(run));
     size_t run_end = invalid == std::string_view::npos ? text.size() : run + invalid;
     if (run_end > run) {
-      size_t first_new = matches->size();
+      const size_t first_new = matches->size();
+      const auto shift = static_cast<uint32_t>(run);
       regex_->FindMatches(text.substr(run, run_end - run), matches);
       for (size_t i = first_new; i < matches->size(); ++i) {
-        (*matches)[i].begin += run;
-        (*matches)[i].end += run;
+        (*matches)[i].begin += shift;
+        (*matches)[i].end += shift;
       }
     }
     run = run_end + 1;  // past one invalid byte: no match can hold it

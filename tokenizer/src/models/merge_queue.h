@@ -1,0 +1,97 @@
+// Pending merges of one piece, popped in the reference's order: lowest rank
+// first, leftmost position among equal ranks.
+//
+// A single heap of (rank, position) does this too, but on pieces of a
+// megabyte every operation misses the cache. Here a small heap holds only the
+// distinct ranks, and each rank keeps its own positions. Positions mostly
+// arrive in increasing order (merging sweeps left to right), so each rank's
+// queue is a sorted run with a read head, plus a small heap for the few that
+// arrive out of order.
+#ifndef TOKGRAFT_TOKENIZER_MODELS_MERGE_QUEUE_H_
+#define TOKGRAFT_TOKENIZER_MODELS_MERGE_QUEUE_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace tokgraft {
+
+class MergeQueue {
+ public:
+  void Clear() {
+    ranks_.clear();
+    slot_of_rank_.clear();
+    used_slots_ = 0;
+  }
+
+  bool empty() const { return ranks_.empty(); }
+
+  void Push(uint32_t rank, uint32_t position) {
+    auto [it, fresh] = slot_of_rank_.try_emplace(rank, static_cast<uint32_t>(used_slots_));
+    if (fresh) {
+      if (used_slots_ == slots_.size()) slots_.emplace_back();
+      slots_[used_slots_++].Reset();
+      ranks_.push_back(rank);
+      std::push_heap(ranks_.begin(), ranks_.end(), std::greater<uint32_t>());
+    }
+    slots_[it->second].Push(position);
+  }
+
+  // Removes and returns the lowest (rank, position). Requires !empty().
+  void Pop(uint32_t* rank, uint32_t* position) {
+    *rank = ranks_.front();
+    auto it = slot_of_rank_.find(*rank);
+    Positions& positions = slots_[it->second];
+    *position = positions.PopMin();
+    if (positions.empty()) {
+      std::pop_heap(ranks_.begin(), ranks_.end(), std::greater<uint32_t>());
+      ranks_.pop_back();
+      slot_of_rank_.erase(it);
+    }
+  }
+
+ private:
+  class Positions {
+   public:
+    void Reset() {
+      sorted_.clear();
+      head_ = 0;
+      unsorted_.clear();
+    }
+    bool empty() const { return head_ == sorted_.size() && unsorted_.empty(); }
+    void Push(uint32_t p) {
+      if (head_ == sorted_.size() || p >= sorted_.back()) {
+        sorted_.push_back(p);
+      } else {
+        unsorted_.push_back(p);
+        std::push_heap(unsorted_.begin(), unsorted_.end(), std::greater<uint32_t>());
+      }
+    }
+    uint32_t PopMin() {
+      if (!unsorted_.empty() && (head_ == sorted_.size() || unsorted_.front() < sorted_[head_])) {
+        std::pop_heap(unsorted_.begin(), unsorted_.end(), std::greater<uint32_t>());
+        const uint32_t p = unsorted_.back();
+        unsorted_.pop_back();
+        return p;
+      }
+      return sorted_[head_++];
+    }
+
+   private:
+    std::vector<uint32_t> sorted_;
+    size_t head_ = 0;
+    std::vector<uint32_t> unsorted_;  // min-heap
+  };
+
+  std::vector<uint32_t> ranks_;  // min-heap of ranks with pending positions
+  absl::flat_hash_map<uint32_t, uint32_t> slot_of_rank_;
+  std::vector<Positions> slots_;  // reused across pieces
+  size_t used_slots_ = 0;
+};
+
+}  // namespace tokgraft
+
+#endif  // TOKGRAFT_TOKENIZER_MODELS_MERGE_QUEUE_H_
