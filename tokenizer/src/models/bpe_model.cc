@@ -16,6 +16,9 @@ namespace {
 
 // Pieces shorter than this are cached, as the reference does (its MAX_LENGTH).
 constexpr size_t kMaxCachedPieceBytes = 256;
+// Character-level pieces longer than this are cut at safe points first, so
+// that the cache sees word-sized chunks rather than whole lines.
+constexpr size_t kCutPieceBytes = 24;
 // Entries per thread and model before the cache starts over.
 constexpr size_t kCacheCapacity = 1 << 17;
 // Below this many symbols a rescanning merge loop beats a heap.
@@ -327,20 +330,30 @@ void BpeModel::EncodeCached(std::string_view piece, std::vector<uint32_t>* ids,
   }
 }
 
-void BpeModel::SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const {
-  std::call_once(inner_pairs_once_, [this] {
-    for (const auto& entry : vocab_) {
-      const std::string& token = entry.first;
-      size_t len = 0;
-      char32_t prev = 0;
-      // Keys of a character-level vocabulary come from JSON: valid UTF-8.
-      for (size_t i = 0; i < token.size(); i += len) {
-        char32_t c = utf8::Decode(token, i, &len);
-        if (i > 0) inner_pairs_.insert((static_cast<uint64_t>(prev) << 32) | c);
-        prev = c;
+void BpeModel::IndexInnerPairs() const {
+  ascii_inner_pairs_.assign(128 * 128, false);
+  for (const auto& entry : vocab_) {
+    const std::string& token = entry.first;
+    // Keys of a character-level vocabulary come from JSON: valid UTF-8.
+    size_t len = 0;
+    char32_t prev = 0;
+    for (size_t i = 0; i < token.size(); i += len) {
+      const char32_t c = utf8::Decode(token, i, &len);
+      if (i == 0 && len == token.size()) single_char_tokens_.insert(c);
+      if (i > 0) {
+        if (prev < 128 && c < 128) {
+          ascii_inner_pairs_[prev * 128 + c] = true;
+        } else {
+          inner_pairs_.insert((static_cast<uint64_t>(prev) << 32) | c);
+        }
       }
+      prev = c;
     }
-  });
+  }
+}
+
+void BpeModel::SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const {
+  std::call_once(inner_pairs_once_, [this] { IndexInnerPairs(); });
   cuts->clear();
   // A cut between two characters is safe when both are tokens by themselves
   // (so no byte fallback or unknown fusing is involved) and no token contains
@@ -349,19 +362,13 @@ void BpeModel::SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const
   char32_t prev = 0;
   bool prev_known = false;
   size_t len = 0;
-  std::string one;
   for (size_t i = 0; i < piece.size(); i += len) {
-    char32_t c = utf8::Decode(piece, i, &len);
-    bool known;
-    if (len == 1) {
-      known = single_byte_id_[static_cast<unsigned char>(piece[i])] >= 0;
-    } else {
-      one.assign(piece.data() + i, len);
-      known = vocab_.contains(one);
-    }
-    if (i > 0 && known && prev_known &&
-        !inner_pairs_.contains((static_cast<uint64_t>(prev) << 32) | c)) {
-      cuts->push_back(i);
+    const char32_t c = utf8::Decode(piece, i, &len);
+    const bool known = c < 128 ? single_byte_id_[c] >= 0 : single_char_tokens_.contains(c);
+    if (i > 0 && known && prev_known) {
+      const bool inner = prev < 128 && c < 128 ? ascii_inner_pairs_[prev * 128 + c]
+                                               : inner_pairs_.contains((static_cast<uint64_t>(prev) << 32) | c);
+      if (!inner) cuts->push_back(i);
     }
     prev = c;
     prev_known = known;
@@ -391,12 +398,12 @@ void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids,
       return;
     }
   }
-  if (piece.size() < kMaxCachedPieceBytes) {
+  const bool cuttable = !options_.byte_level && options_.continuing_subword_prefix.empty() &&
+                        options_.end_of_word_suffix.empty();
+  if (piece.size() <= (cuttable ? kCutPieceBytes : kMaxCachedPieceBytes - 1)) {
     EncodeCached(piece, ids, spans, 0);
     return;
   }
-  const bool cuttable = !options_.byte_level && options_.continuing_subword_prefix.empty() &&
-                        options_.end_of_word_suffix.empty();
   if (!cuttable) {
     EncodeUncached(piece, &symbols);
     emit(0);
