@@ -63,4 +63,18 @@ absl::StatusOr<int> Args::IntValue(const std::string& name, int fallback, int mi
   return n;
 }
 
+void AddTokenizerOptions(ArgSpec* spec) {
+  spec->values["-t"] = "--tokenizer";
+  spec->values["--tokenizer"] = "--tokenizer";
+  spec->values["--pattern"] = "--pattern";
+}
+
+absl::StatusOr<std::unique_ptr<Tokenizer>> LoadTokenizerFromArgs(const Args& args) {
+  std::optional<std::string> path = args.Value("--tokenizer");
+  if (!path) return absl::InvalidArgumentError("missing -t PATH (see --help)");
+  LoadOptions options;
+  options.tiktoken_pattern = args.Value("--pattern").value_or("");
+  return LoadTokenizer(*path, options);
+}
+
 }  // namespace tokgraft::cli

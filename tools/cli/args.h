@@ -5,12 +5,14 @@
 #define TOKGRAFT_TOOLS_CLI_ARGS_H_
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tokgraft/tokenizer.h"
 
 namespace tokgraft::cli {
 
@@ -33,6 +35,12 @@ class Args {
   std::map<std::string, std::string> values_;
   std::vector<std::string> positional_;
 };
+
+// Adds -t/--tokenizer and --pattern, which every command that reads a
+// tokenizer takes.
+void AddTokenizerOptions(ArgSpec* spec);
+// Loads the tokenizer those options name; fails if -t is missing.
+absl::StatusOr<std::unique_ptr<Tokenizer>> LoadTokenizerFromArgs(const Args& args);
 
 }  // namespace tokgraft::cli
 

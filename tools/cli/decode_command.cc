@@ -71,15 +71,11 @@ absl::StatusOr<std::vector<uint32_t>> ParseLooseIds(std::string_view text, const
 absl::Status RunDecode(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--jsonl", "--skip-special"};
-  spec.values = {{"-t", "--tokenizer"}, {"--tokenizer", "--tokenizer"}, {"--pattern", "--pattern"}};
+  AddTokenizerOptions(&spec);
   absl::StatusOr<Args> args = Args::Parse(argv, spec);
   if (!args.ok()) return args.status();
   if (args->Has("--help")) return PrintHelp(kHelp);
-  std::optional<std::string> path = args->Value("--tokenizer");
-  if (!path) return absl::InvalidArgumentError("missing -t PATH (see --help)");
-  LoadOptions load_options;
-  load_options.tiktoken_pattern = args->Value("--pattern").value_or("");
-  absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizer(*path, load_options);
+  absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizerFromArgs(*args);
   if (!tok.ok()) return tok.status();
   const bool skip_special = args->Has("--skip-special");
 
@@ -98,14 +94,7 @@ absl::Status RunDecode(const std::vector<std::string>& argv) {
       out.Append(*decoded);
       continue;
     }
-    size_t line_number = 0;
-    std::string_view rest(*text);
-    while (!rest.empty()) {
-      size_t eol = rest.find('\n');
-      std::string_view line = rest.substr(0, eol);
-      rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
-      ++line_number;
-      if (line.empty() || line == "\r") continue;
+    absl::Status read = ForEachLine(*text, [&](size_t line_number, std::string_view line) -> absl::Status {
       const std::string where = absl::StrFormat("%s:%d", file, line_number);
       absl::StatusOr<std::vector<uint32_t>> ids = ParseIdArray(parser, line, where);
       if (!ids.ok()) return ids.status();
@@ -113,8 +102,9 @@ absl::Status RunDecode(const std::vector<std::string>& argv) {
       if (!decoded.ok()) return absl::InvalidArgumentError(absl::StrFormat("%s: %s", where, decoded.status().message()));
       AppendJsonString(ToValidUtf8Lossy(*decoded), out.buffer());
       out.Append("\n");
-      if (auto s = out.MaybeFlush(); !s.ok()) return s;
-    }
+      return out.MaybeFlush();
+    });
+    if (!read.ok()) return read;
   }
   return out.Flush();
 }

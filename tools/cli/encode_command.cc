@@ -67,14 +67,7 @@ absl::Status EncodeJsonLines(const Tokenizer& tok, const std::vector<std::string
       batch.clear();
       return out.MaybeFlush();
     };
-    size_t line_number = 0;
-    std::string_view rest(*text);
-    while (!rest.empty()) {
-      size_t eol = rest.find('\n');
-      std::string_view line = rest.substr(0, eol);
-      rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
-      ++line_number;
-      if (line.empty() || line == "\r") continue;
+    absl::Status read = ForEachLine(*text, [&](size_t line_number, std::string_view line) -> absl::Status {
       std::string_view value;
       simdjson::dom::element doc;
       if (parser.parse(simdjson::padded_string(line)).get(doc) != simdjson::SUCCESS ||
@@ -82,17 +75,16 @@ absl::Status EncodeJsonLines(const Tokenizer& tok, const std::vector<std::string
         return absl::InvalidArgumentError(absl::StrFormat("%s:%d: not a JSON string", file, line_number));
       }
       batch.emplace_back(value);
-      if (batch.size() == kBatch) {
-        if (auto s = flush_batch(); !s.ok()) return s;
-      }
-    }
+      return batch.size() == kBatch ? flush_batch() : absl::OkStatus();
+    });
+    if (!read.ok()) return read;
     if (auto s = flush_batch(); !s.ok()) return s;
   }
   return out.Flush();
 }
 
-absl::Status Bench(const std::string& path, const LoadOptions& load_options, const std::vector<std::string>& files,
-                   const EncodeOptions& options, int threads) {
+absl::Status Bench(const Args& args, const std::vector<std::string>& files, const EncodeOptions& options,
+                   int threads) {
   if (files.empty()) return absl::InvalidArgumentError("--bench needs at least one FILE");
   std::vector<std::string> contents;
   std::vector<std::string_view> docs;
@@ -110,7 +102,7 @@ absl::Status Bench(const std::string& path, const LoadOptions& load_options, con
   }
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
-  absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizer(path, load_options);
+  absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizerFromArgs(args);
   if (!tok.ok()) return tok.status();
   const auto t1 = Clock::now();
   size_t tokens = 0;
@@ -139,27 +131,24 @@ absl::Status Bench(const std::string& path, const LoadOptions& load_options, con
 absl::Status RunEncode(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--jsonl", "--add-special", "--split-special", "--offsets", "--bench"};
-  spec.values = {{"-t", "--tokenizer"}, {"--tokenizer", "--tokenizer"}, {"--threads", "--threads"},
-                 {"--pattern", "--pattern"}};
+  spec.values = {{"--threads", "--threads"}};
+  AddTokenizerOptions(&spec);
   absl::StatusOr<Args> args = Args::Parse(argv, spec);
   if (!args.ok()) return args.status();
   if (args->Has("--help")) return PrintHelp(kHelp);
-  std::optional<std::string> path = args->Value("--tokenizer");
-  if (!path) return absl::InvalidArgumentError("missing -t PATH (see --help)");
+  if (!args->Value("--tokenizer")) return absl::InvalidArgumentError("missing -t PATH (see --help)");
   absl::StatusOr<int> threads = args->IntValue("--threads", 1, 1, 1024);
   if (!threads.ok()) return threads.status();
 
-  LoadOptions load_options;
-  load_options.tiktoken_pattern = args->Value("--pattern").value_or("");
   EncodeOptions options;
   options.add_special_tokens = args->Has("--add-special");
   options.split_special_tokens = args->Has("--split-special");
   options.with_offsets = args->Has("--offsets");
   std::vector<std::string> files = args->positional();
-  if (args->Has("--bench")) return Bench(*path, load_options, files, options, *threads);
+  if (args->Has("--bench")) return Bench(*args, files, options, *threads);
   if (files.empty()) files.push_back("-");
 
-  absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizer(*path, load_options);
+  absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizerFromArgs(*args);
   if (!tok.ok()) return tok.status();
   if (args->Has("--jsonl")) return EncodeJsonLines(**tok, files, options, *threads);
   return EncodeFilesPlain(**tok, files, options);

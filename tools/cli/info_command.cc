@@ -24,23 +24,20 @@ special/added tokens.
 absl::Status RunInfo(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--json", "--all"};
-  spec.values = {{"-t", "--tokenizer"}, {"--tokenizer", "--tokenizer"}, {"--pattern", "--pattern"}};
+  AddTokenizerOptions(&spec);
   absl::StatusOr<Args> args = Args::Parse(argv, spec);
   if (!args.ok()) return args.status();
   if (args->Has("--help")) return PrintHelp(kHelp);
-  std::optional<std::string> path = args->Value("--tokenizer");
-  if (!path) return absl::InvalidArgumentError("missing -t PATH (see --help)");
-  LoadOptions load_options;
-  load_options.tiktoken_pattern = args->Value("--pattern").value_or("");
-  absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizer(*path, load_options);
+  absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizerFromArgs(*args);
   if (!tok.ok()) return tok.status();
+  const std::string path = *args->Value("--tokenizer");
   const TokenizerInfo info = (*tok)->Info();
 
   Output out;
   std::string* s = out.buffer();
   if (args->Has("--json")) {
     s->append("{\"path\":");
-    AppendJsonString(*path, s);
+    AppendJsonString(path, s);
     s->append(",\"format\":");
     AppendJsonString(info.format, s);
     s->append(",\"model_type\":");
@@ -62,7 +59,7 @@ absl::Status RunInfo(const std::vector<std::string>& argv) {
   }
   size_t special = 0;
   for (const auto& t : info.added_tokens) special += t.special;
-  absl::StrAppendFormat(s, "path:          %s\nformat:        %s\nmodel:         %s\nvocab size:    %d\n", *path,
+  absl::StrAppendFormat(s, "path:          %s\nformat:        %s\nmodel:         %s\nvocab size:    %d\n", path,
                         info.format, info.model_type, info.vocab_size);
   for (const std::string& line : info.pipeline) absl::StrAppendFormat(s, "  %s\n", line);
   absl::StrAppendFormat(s, "added tokens:  %d (%d special)\n", info.added_tokens.size(), special);

@@ -26,6 +26,22 @@ void AppendIds(const Encoding& encoding, bool with_offsets, std::string* out);
 // separates them; empty documents are skipped.
 std::vector<std::string_view> SplitDocuments(std::string_view text);
 
+// Calls visit(line_number, line) for each non-empty line of `text` (a lone
+// "\r" counts as empty, as in the reference's tool), stopping at the first error.
+template <typename Visit>
+absl::Status ForEachLine(std::string_view text, Visit visit) {
+  size_t line_number = 0;
+  while (!text.empty()) {
+    const size_t eol = text.find('\n');
+    const std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    ++line_number;
+    if (line.empty() || line == "\r") continue;
+    if (absl::Status s = visit(line_number, line); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 // Buffered stdout that reports write failures (a full disk) as errors.
 class Output {
  public:
