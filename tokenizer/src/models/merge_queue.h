@@ -15,41 +15,49 @@
 #include <functional>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-
 namespace tokgraft {
 
 class MergeQueue {
  public:
   void Clear() {
+    for (uint32_t rank : ranks_) slot_of_rank_[rank] = kNoSlot;
     ranks_.clear();
-    slot_of_rank_.clear();
+    free_slots_.clear();
     used_slots_ = 0;
   }
 
   bool empty() const { return ranks_.empty(); }
 
   void Push(uint32_t rank, uint32_t position) {
-    auto [it, fresh] = slot_of_rank_.try_emplace(rank, static_cast<uint32_t>(used_slots_));
-    if (fresh) {
-      if (used_slots_ == slots_.size()) slots_.emplace_back();
-      slots_[used_slots_++].Reset();
+    // Ranks are merge indices, so a plain array finds a rank's slot.
+    if (rank >= slot_of_rank_.size()) slot_of_rank_.resize(rank + 1, kNoSlot);
+    uint32_t& slot = slot_of_rank_[rank];
+    if (slot == kNoSlot) {
+      if (!free_slots_.empty()) {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+      } else {
+        if (used_slots_ == slots_.size()) slots_.emplace_back();
+        slot = static_cast<uint32_t>(used_slots_++);
+      }
+      slots_[slot].Reset();
       ranks_.push_back(rank);
       std::push_heap(ranks_.begin(), ranks_.end(), std::greater<uint32_t>());
     }
-    slots_[it->second].Push(position);
+    slots_[slot].Push(position);
   }
 
   // Removes and returns the lowest (rank, position). Requires !empty().
   void Pop(uint32_t* rank, uint32_t* position) {
     *rank = ranks_.front();
-    auto it = slot_of_rank_.find(*rank);
-    Positions& positions = slots_[it->second];
+    uint32_t& slot = slot_of_rank_[*rank];
+    Positions& positions = slots_[slot];
     *position = positions.PopMin();
     if (positions.empty()) {
       std::pop_heap(ranks_.begin(), ranks_.end(), std::greater<uint32_t>());
       ranks_.pop_back();
-      slot_of_rank_.erase(it);
+      free_slots_.push_back(slot);
+      slot = kNoSlot;
     }
   }
 
@@ -86,10 +94,12 @@ class MergeQueue {
     std::vector<uint32_t> unsorted_;  // min-heap
   };
 
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
   std::vector<uint32_t> ranks_;  // min-heap of ranks with pending positions
-  absl::flat_hash_map<uint32_t, uint32_t> slot_of_rank_;
+  std::vector<uint32_t> slot_of_rank_;  // kNoSlot where a rank has none
   std::vector<Positions> slots_;  // reused across pieces
   size_t used_slots_ = 0;
+  std::vector<uint32_t> free_slots_;  // emptied slots below used_slots_
 };
 
 }  // namespace tokgraft
