@@ -70,7 +70,8 @@ class BpeModel::PieceCache {
       tokens_.clear();
       key_bytes_used_ = 0;
     }
-    if (!key_arena_) key_arena_ = std::make_unique<char[]>(kKeyArenaBytes);
+    // Not value-initialized: pages are touched only as keys fill them.
+    if (!key_arena_) key_arena_.reset(new char[kKeyArenaBytes]);
     char* key = key_arena_.get() + key_bytes_used_;
     std::copy(piece.begin(), piece.end(), key);
     key_bytes_used_ += piece.size();
@@ -164,6 +165,7 @@ void BpeModel::IndexCharacters() {
     auto it = vocab_.find(*options_.unk_token);
     if (it != vocab_.end()) unk_id_ = it->second;
   }
+  if (CanCut()) IndexInnerPairs();
 }
 
 void BpeModel::InitialSymbols(std::string_view piece, std::vector<Symbol>* symbols) const {
@@ -330,7 +332,7 @@ void BpeModel::EncodeCached(std::string_view piece, std::vector<uint32_t>* ids,
   }
 }
 
-void BpeModel::IndexInnerPairs() const {
+void BpeModel::IndexInnerPairs() {
   ascii_inner_pairs_.assign(128 * 128, false);
   for (const auto& entry : vocab_) {
     const std::string& token = entry.first;
@@ -353,7 +355,6 @@ void BpeModel::IndexInnerPairs() const {
 }
 
 void BpeModel::SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const {
-  std::call_once(inner_pairs_once_, [this] { IndexInnerPairs(); });
   cuts->clear();
   // A cut between two characters is safe when both are tokens by themselves
   // (so no byte fallback or unknown fusing is involved) and no token contains
@@ -398,8 +399,7 @@ void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids,
       return;
     }
   }
-  const bool cuttable = !options_.byte_level && options_.continuing_subword_prefix.empty() &&
-                        options_.end_of_word_suffix.empty();
+  const bool cuttable = CanCut();
   if (piece.size() <= (cuttable ? kCutPieceBytes : kMaxCachedPieceBytes - 1)) {
     EncodeCached(piece, ids, spans, 0);
     return;

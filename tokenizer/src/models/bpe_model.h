@@ -13,7 +13,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -106,13 +105,17 @@ class BpeModel {
   int64_t single_byte_id_[256];
   std::optional<uint32_t> unk_id_;
   int64_t byte_fallback_id_[256];  // "<0xNN>" tokens, -1 when absent
-  // For SafeCuts, built on first use: character pairs found inside some token
-  // (a bitmap for ASCII pairs), and the characters that are tokens by themselves.
-  void IndexInnerPairs() const;
-  mutable std::once_flag inner_pairs_once_;
-  mutable absl::flat_hash_set<uint64_t> inner_pairs_;
-  mutable std::vector<bool> ascii_inner_pairs_;  // [first * 128 + second]
-  mutable absl::flat_hash_set<char32_t> single_char_tokens_;
+  // For SafeCuts (character-level models): character pairs found inside some
+  // token (a bitmap for ASCII pairs), and the characters that are tokens by
+  // themselves. Built at load time, which is cheaper than a first encode.
+  void IndexInnerPairs();
+  bool CanCut() const {
+    return !options_.byte_level && options_.continuing_subword_prefix.empty() &&
+           options_.end_of_word_suffix.empty();
+  }
+  absl::flat_hash_set<uint64_t> inner_pairs_;
+  std::vector<bool> ascii_inner_pairs_;  // [first * 128 + second]
+  absl::flat_hash_set<char32_t> single_char_tokens_;
   uint64_t serial_;  // identifies this model's entries in thread-local caches
 };
 
