@@ -69,6 +69,9 @@ absl::StatusOr<std::unique_ptr<PipelineTokenizer>> PipelineTokenizer::Create(Pip
 
 absl::StatusOr<Encoding> PipelineTokenizer::Encode(std::string_view text,
                                                    const EncodeOptions& options) const {
+  if (text.size() > UINT32_MAX) {
+    return absl::InvalidArgumentError("text is larger than 4 GiB; encode it in parts");
+  }
   if (size_t bad = utf8::FindInvalid(text); bad != std::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrFormat("invalid UTF-8 in text at byte %d", bad));
   }

@@ -243,8 +243,9 @@ void BpeModel::MergeShort(std::vector<Symbol>* symbols) const {
     if (rank[best] == UINT32_MAX) break;
     s[best].id = result[best];
     s[best].len += s[best + 1].len;
-    for (size_t i = best + 1; i + 1 < n; ++i) {
-      s[i] = s[i + 1];
+    for (size_t i = best + 1; i + 1 < n; ++i) s[i] = s[i + 1];
+    // Pairs run to n - 2: the pair after the merged one moves down by one.
+    for (size_t i = best + 1; i + 2 < n; ++i) {
       rank[i] = rank[i + 1];
       result[i] = result[i + 1];
     }
@@ -312,13 +313,20 @@ void BpeModel::EncodeUncached(std::string_view piece, std::vector<Symbol>* symbo
   }
 }
 
-void BpeModel::EncodeCached(std::string_view piece, std::vector<uint32_t>* ids,
+void BpeModel::EncodeCached(std::string_view piece, bool whole_piece, std::vector<uint32_t>* ids,
                             std::vector<ByteSpan>* spans, uint32_t base) const {
   PieceCache& cache = PieceCache::ForModel(serial_);
   const PieceCache::Entry* hit = cache.Find(piece);
   if (hit == nullptr) {
     thread_local std::vector<Symbol> symbols;
-    EncodeUncached(piece, &symbols);
+    // ignore_merges applies to whole pieces only, and its answer is cached
+    // like any other, so a repeated piece costs one lookup.
+    auto token = whole_piece && options_.ignore_merges ? vocab_.find(AsAbsl(piece)) : vocab_.end();
+    if (token != vocab_.end()) {
+      symbols.assign(1, Symbol{token->second, 0, static_cast<uint32_t>(piece.size()), -1, -1});
+    } else {
+      EncodeUncached(piece, &symbols);
+    }
     hit = &cache.Insert(piece, symbols);
   }
   const PieceCache::Token* tokens = cache.tokens(*hit);
@@ -391,18 +399,17 @@ void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids,
     emit(0);
     return;
   }
+  const bool cuttable = CanCut();
+  if (piece.size() <= (cuttable ? kCutPieceBytes : kMaxCachedPieceBytes - 1)) {
+    EncodeCached(piece, /*whole_piece=*/true, ids, spans, 0);
+    return;
+  }
   if (options_.ignore_merges) {
-    auto it = vocab_.find(AsAbsl(piece));
-    if (it != vocab_.end()) {
+    if (auto it = vocab_.find(AsAbsl(piece)); it != vocab_.end()) {
       ids->push_back(it->second);
       if (spans) spans->push_back({0, static_cast<uint32_t>(piece.size())});
       return;
     }
-  }
-  const bool cuttable = CanCut();
-  if (piece.size() <= (cuttable ? kCutPieceBytes : kMaxCachedPieceBytes - 1)) {
-    EncodeCached(piece, ids, spans, 0);
-    return;
   }
   if (!cuttable) {
     EncodeUncached(piece, &symbols);
@@ -416,7 +423,7 @@ void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids,
   for (size_t end : cuts) {
     std::string_view chunk = piece.substr(begin, end - begin);
     if (chunk.size() < kMaxCachedPieceBytes) {
-      EncodeCached(chunk, ids, spans, static_cast<uint32_t>(begin));
+      EncodeCached(chunk, /*whole_piece=*/false, ids, spans, static_cast<uint32_t>(begin));
     } else {
       EncodeUncached(chunk, &symbols);
       emit(static_cast<uint32_t>(begin));

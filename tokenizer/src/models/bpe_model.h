@@ -87,7 +87,8 @@ class BpeModel {
     return (static_cast<uint64_t>(left) << 32) | right;
   }
 
-  void EncodeCached(std::string_view piece, std::vector<uint32_t>* ids,
+  // `whole_piece`: the piece came from the pre-tokenizer as is (not a chunk of one).
+  void EncodeCached(std::string_view piece, bool whole_piece, std::vector<uint32_t>* ids,
                     std::vector<ByteSpan>* spans, uint32_t base) const;
   void EncodeUncached(std::string_view piece, std::vector<Symbol>* symbols) const;
   void InitialSymbols(std::string_view piece, std::vector<Symbol>* symbols) const;
