@@ -2,7 +2,6 @@
 // split pattern and special tokens are not in the file; they come with the
 // encoding's name, as in tiktoken itself.
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
