@@ -65,7 +65,30 @@ expect_error decode-garbage "unexpected 'x'" sh -c "echo '[1, x]' | '$tokgraft' 
 expect_error full-disk 'cannot write output' sh -c "'$tokgraft' encode -t '$demo' '$src/data/demo.txt' > /dev/full"
 expect_error unknown-command "unknown command 'frob'" "$tokgraft" frob
 
-for cmd in encode decode info; do
+# Training and counting.
+printf 'a\xffb\n' > "$work/bad-utf8.txt"
+: > "$work/empty.txt"
+expect_error train-no-out 'missing --out' "$tokgraft" train --vocab-size 300 "$src/data/demo.txt"
+expect_error train-bad-vocab '--vocab-size: "x" is not a whole number' \
+  "$tokgraft" train --vocab-size x --out "$work/trained.json" "$src/data/demo.txt"
+expect_error train-invalid-utf8 'bad-utf8.txt: invalid UTF-8 at byte 1' \
+  "$tokgraft" train --vocab-size 300 --out "$work/trained.json" "$work/bad-utf8.txt"
+expect_error train-empty 'no words to train on' "$tokgraft" train --vocab-size 300 --out "$work/trained.json" "$work/empty.txt"
+expect_error train-bad-regex 'missing closing parenthesis' \
+  "$tokgraft" train --vocab-size 300 --out "$work/trained.json" --pre-tokenizer '(' "$src/data/demo.txt"
+expect_error train-not-counts 'not a word-count line' \
+  "$tokgraft" train --vocab-size 300 --out "$work/trained.json" --from-counts "$src/data/demo.txt"
+expect_error train-resume-not-bpe 'model: missing' \
+  "$tokgraft" train --vocab-size 300 --out "$work/trained.json" --resume "$(json r.json '{"x":1}')" "$src/data/demo.txt"
+expect_error train-unwritable 'cannot write' \
+  "$tokgraft" train --vocab-size 300 --out "$work/no/such/dir/t.json" "$src/data/demo.txt"
+"$tokgraft" count --quiet --pre-tokenizer gpt2 --out "$work/gpt2.counts" "$src/data/demo.txt"
+expect_error count-merge-mismatch "made with pre-tokenizer 'gpt2', not 'digits-bytelevel'" \
+  "$tokgraft" count --merge --out "$work/sum.counts" "$work/gpt2.counts"
+if [ -e "$work/trained.json" ] || [ -e "$work/trained.json.partial" ] || [ -e "$work/sum.counts.partial" ]; then
+  failed=$((failed + 1)); echo "FAIL a failed run left an output file behind"; else passed=$((passed + 1)); fi
+
+for cmd in encode decode info train count; do
   if "$tokgraft" "$cmd" --help | grep -q "usage: tokgraft $cmd"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL $cmd --help"; fi
 done

@@ -41,7 +41,7 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv, const Arg
       if (i + 1 >= argv.size()) return absl::InvalidArgumentError(absl::StrFormat("%s needs a value", name));
       inline_value = argv[++i];
     }
-    args.values_[value_spec->second] = *inline_value;
+    args.values_[value_spec->second].push_back(*inline_value);
   }
   return args;
 }
@@ -49,7 +49,12 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv, const Arg
 std::optional<std::string> Args::Value(const std::string& name) const {
   auto it = values_.find(name);
   if (it == values_.end()) return std::nullopt;
-  return it->second;
+  return it->second.back();
+}
+
+std::vector<std::string> Args::Values(const std::string& name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? std::vector<std::string>() : it->second;
 }
 
 absl::StatusOr<int> Args::IntValue(const std::string& name, int fallback, int min, int max) const {

@@ -26,13 +26,16 @@ class Args {
   static absl::StatusOr<Args> Parse(const std::vector<std::string>& argv, const ArgSpec& spec);
 
   bool Has(const std::string& flag) const { return flags_.count(flag) > 0; }
+  // The last value given for an option (a repeated option overrides).
   std::optional<std::string> Value(const std::string& name) const;
+  // Every value given, in order, for options that may repeat.
+  std::vector<std::string> Values(const std::string& name) const;
   absl::StatusOr<int> IntValue(const std::string& name, int fallback, int min, int max) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
   std::set<std::string> flags_;
-  std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> values_;
   std::vector<std::string> positional_;
 };
 

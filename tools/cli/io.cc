@@ -1,6 +1,7 @@
 #include "io.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -24,26 +25,25 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return all.str();
 }
 
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default:
-        if (c < 0x20) {
-          out->append(absl::StrFormat("\\u%04x", c));
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
+absl::Status WriteFileAtomically(const std::string& path, std::string_view content) {
+  const std::string temp = path + ".partial";
+  std::FILE* f = std::fopen(temp.c_str(), "wb");
+  if (f == nullptr) return absl::InvalidArgumentError(absl::StrFormat("cannot write %s: %s", path, std::strerror(errno)));
+  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  int error = errno;
+  if (std::fclose(f) != 0 && ok) {
+    ok = false;
+    error = errno;
   }
-  out->push_back('"');
+  if (ok && std::rename(temp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    error = errno;
+  }
+  if (!ok) {
+    std::remove(temp.c_str());
+    return absl::ResourceExhaustedError(absl::StrFormat("cannot write %s: %s", path, std::strerror(error)));
+  }
+  return absl::OkStatus();
 }
 
 void AppendIds(const Encoding& encoding, bool with_offsets, std::string* out) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tokgraft/json_string.h"
 #include "tokgraft/tokenizer.h"
 
 namespace tokgraft::cli {
@@ -15,9 +16,9 @@ namespace tokgraft::cli {
 // Reads a whole file ("-" is stdin).
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
-// Appends `s` as a JSON string the way JavaScript's JSON.stringify writes it
-// (so outputs diff cleanly against the reference). `s` must be valid UTF-8.
-void AppendJsonString(std::string_view s, std::string* out);
+// Writes `content` to PATH.partial, then renames it to PATH, so that a
+// failure (a full disk) leaves no half-written PATH behind.
+absl::Status WriteFileAtomically(const std::string& path, std::string_view content);
 
 // Appends [1,2,3], or with offsets [[1,0,3],[2,3,5]].
 void AppendIds(const Encoding& encoding, bool with_offsets, std::string* out);

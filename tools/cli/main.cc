@@ -17,6 +17,8 @@ const Command kCommands[] = {
     {"encode", "text -> token ids (tokenizer.json, .tiktoken, .model, model folder)", tokgraft::cli::RunEncode},
     {"decode", "token ids -> text", tokgraft::cli::RunDecode},
     {"info", "what a tokenizer is: format, model, vocabulary, pipeline, special tokens", tokgraft::cli::RunInfo},
+    {"train", "learn a BPE vocabulary from text or word counts; writes tokenizer.json", tokgraft::cli::RunTrain},
+    {"count", "text shards -> word-count files that add up (for training at scale)", tokgraft::cli::RunCount},
 };
 
 void PrintUsage(FILE* to) {

@@ -268,4 +268,25 @@ absl::StatusOr<std::unique_ptr<PostProcessor>> PostProcessorFromJson(json::eleme
   return MakeTemplatePostProcessor(std::move(items));
 }
 
+absl::Status MergePairFromJson(json::element item, size_t i, std::string_view* left, std::string_view* right) {
+  std::string_view line;
+  if (item.get_string().get(line) == simdjson::SUCCESS) {
+    const size_t space = line.find(' ');
+    if (space == std::string_view::npos || line.find(' ', space + 1) != std::string_view::npos) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "model.merges[%d]: \"%s\" is not two tokens separated by one space", i, std::string(line)));
+    }
+    *left = line.substr(0, space);
+    *right = line.substr(space + 1);
+    return absl::OkStatus();
+  }
+  json::array pair;
+  if (item.get_array().get(pair) == simdjson::SUCCESS && pair.size() == 2 &&
+      pair.at(0).get_string().get(*left) == simdjson::SUCCESS &&
+      pair.at(1).get_string().get(*right) == simdjson::SUCCESS) {
+    return absl::OkStatus();
+  }
+  return json::TypeError(json::Index("model.merges", i), "a string or a pair of strings", item);
+}
+
 }  // namespace tokgraft

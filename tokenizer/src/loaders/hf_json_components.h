@@ -18,6 +18,10 @@ absl::StatusOr<std::unique_ptr<PreTokenizer>> PreTokenizerFromJson(json::element
 absl::StatusOr<std::unique_ptr<Decoder>> DecoderFromJson(json::element e, std::string_view path);
 absl::StatusOr<std::unique_ptr<PostProcessor>> PostProcessorFromJson(json::element e, std::string_view path);
 
+// One entry of model.merges (the i-th): "left right" (exactly one space) or
+// ["left", "right"].
+absl::Status MergePairFromJson(json::element item, size_t i, std::string_view* left, std::string_view* right);
+
 // Whether the pre-tokenizer maps bytes to GPT-2 characters, which makes the
 // model byte-level. Fails if ByteLevel is followed by another pre-tokenizer,
 // which would see mapped characters (not supported).

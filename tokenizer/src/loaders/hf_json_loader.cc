@@ -40,28 +40,6 @@ absl::StatusOr<std::vector<AddedToken>> AddedTokensFromJson(json::object root) {
   return tokens;
 }
 
-// One merge: "left right" (exactly one space) or ["left", "right"].
-absl::Status MergePairFromJson(json::element item, size_t i, std::string_view* left, std::string_view* right) {
-  std::string_view line;
-  if (item.get_string().get(line) == simdjson::SUCCESS) {
-    const size_t space = line.find(' ');
-    if (space == std::string_view::npos || line.find(' ', space + 1) != std::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "model.merges[%d]: \"%s\" is not two tokens separated by one space", i, std::string(line)));
-    }
-    *left = line.substr(0, space);
-    *right = line.substr(space + 1);
-    return absl::OkStatus();
-  }
-  json::array pair;
-  if (item.get_array().get(pair) == simdjson::SUCCESS && pair.size() == 2 &&
-      pair.at(0).get_string().get(*left) == simdjson::SUCCESS &&
-      pair.at(1).get_string().get(*right) == simdjson::SUCCESS) {
-    return absl::OkStatus();
-  }
-  return json::TypeError(json::Index("model.merges", i), "a string or a pair of strings", item);
-}
-
 // Reads model.merges, either "left right" strings or ["left", "right"] pairs,
 // into the model's key space (raw bytes for byte-level models). A merge of a
 // token outside the byte alphabet can never apply and becomes an empty pair.

@@ -12,6 +12,7 @@
 #include "loaders/loaders.h"
 #include "pipeline_tokenizer.h"
 #include "pre_tokenizers/pre_tokenizers.h"
+#include "pre_tokenizers/published_patterns.h"
 #include "status_macros.h"
 
 namespace tokgraft {
@@ -23,19 +24,14 @@ struct NamedEncoding {
   std::vector<std::pair<const char*, uint32_t>> special_tokens;
 };
 
-const char kCl100kPattern[] =
-    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-const char kO200kPattern[] =
-    R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-
 const std::vector<NamedEncoding>& NamedEncodings() {
   static const auto* encodings = new std::vector<NamedEncoding>{
-      {"r50k_base", kGpt2SplitPattern, {{"<|endoftext|>", 50256}}},
-      {"p50k_base", kGpt2SplitPattern, {{"<|endoftext|>", 50256}}},
-      {"cl100k_base", kCl100kPattern,
+      {"r50k_base", patterns::kGpt2, {{"<|endoftext|>", 50256}}},
+      {"p50k_base", patterns::kGpt2, {{"<|endoftext|>", 50256}}},
+      {"cl100k_base", patterns::kCl100k,
        {{"<|endoftext|>", 100257}, {"<|fim_prefix|>", 100258}, {"<|fim_middle|>", 100259},
         {"<|fim_suffix|>", 100260}, {"<|endofprompt|>", 100276}}},
-      {"o200k_base", kO200kPattern, {{"<|endoftext|>", 199999}, {"<|endofprompt|>", 200018}}},
+      {"o200k_base", patterns::kO200k, {{"<|endoftext|>", 199999}, {"<|endofprompt|>", 200018}}},
   };
   return *encodings;
 }

@@ -2,14 +2,12 @@
 // folded into the byte-level BPE model, so only splitting is left here.
 #include "absl/strings/str_format.h"
 #include "pre_tokenizers/pre_tokenizers.h"
+#include "pre_tokenizers/published_patterns.h"
 #include "pre_tokenizers/rewrite_pieces.h"
 #include "pre_tokenizers/split_parts.h"
 #include "pre_tokenizers/split_regex.h"
 
 namespace tokgraft {
-
-const char kGpt2SplitPattern[] =
-    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 
 namespace {
 
@@ -51,7 +49,7 @@ absl::StatusOr<std::unique_ptr<PreTokenizer>> MakeByteLevelPreTokenizer(bool add
                                                                         bool use_regex) {
   std::unique_ptr<SplitRegex> regex;
   if (use_regex) {
-    auto compiled = SplitRegex::Compile(kGpt2SplitPattern);
+    auto compiled = SplitRegex::Compile(patterns::kGpt2);
     if (!compiled.ok()) return compiled.status();
     regex = *std::move(compiled);
   }

@@ -16,9 +16,6 @@ namespace tokgraft {
 // SplitDelimiterBehavior).
 enum class SplitBehavior { kRemoved, kIsolated, kMergedWithPrevious, kMergedWithNext, kContiguous };
 
-// GPT-2's split pattern, used by ByteLevel's use_regex and the r50k/p50k encodings.
-extern const char kGpt2SplitPattern[];
-
 absl::StatusOr<std::unique_ptr<PreTokenizer>> MakeSplitPreTokenizer(std::string pattern,
                                                                     bool pattern_is_regex,
                                                                     SplitBehavior behavior,

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "pre_tokenizers/published_patterns.h"
 #include "pre_tokenizers/unicode_class.h"
 #include "utf8.h"
 
@@ -17,15 +18,6 @@ using unicode_class::kNumber;
 using unicode_class::kOther;
 using unicode_class::kSpace;
 using unicode_class::kUpperOrUncased;
-
-constexpr std::string_view kGpt2Pattern =
-    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
-constexpr std::string_view kCl100kPattern =
-    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-constexpr std::string_view kQwen2Pattern =
-    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-constexpr std::string_view kO200kPattern =
-    R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
 constexpr size_t kNoMatch = static_cast<size_t>(-1);
 
@@ -261,12 +253,12 @@ class PatternScanner final : public SplitRegex {
 }  // namespace
 
 std::unique_ptr<SplitRegex> MakePublishedPatternScanner(std::string_view pattern) {
-  if (pattern == kGpt2Pattern) return std::make_unique<PatternScanner<Gpt2MatchEnd>>("gpt2");
-  if (pattern == kCl100kPattern) {
+  if (pattern == patterns::kGpt2) return std::make_unique<PatternScanner<Gpt2MatchEnd>>("gpt2");
+  if (pattern == patterns::kCl100k) {
     return std::make_unique<PatternScanner<Cl100kMatchEnd<3>>>("cl100k");
   }
-  if (pattern == kQwen2Pattern) return std::make_unique<PatternScanner<Cl100kMatchEnd<1>>>("qwen2");
-  if (pattern == kO200kPattern) return std::make_unique<PatternScanner<O200kMatchEnd>>("o200k");
+  if (pattern == patterns::kQwen2) return std::make_unique<PatternScanner<Cl100kMatchEnd<1>>>("qwen2");
+  if (pattern == patterns::kO200k) return std::make_unique<PatternScanner<O200kMatchEnd>>("o200k");
   return nullptr;
 }
 
