@@ -1,6 +1,7 @@
 // tokgraft train: learn a BPE vocabulary from text (or from word counts).
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "args.h"
 #include "commands.h"
 #include "io.h"
@@ -35,6 +36,20 @@ With the default settings the merges are exactly those of HF's BpeTrainer.
   --max-token-length L  no token longer than L bytes (characters for metaspace)
   --initial-alphabet S  characters always in the alphabet (metaspace)
   --resume PATH         start from the merges of this tokenizer.json, in order
+  --supertokens METHOD  learn tokens that may span words (not with --from-counts):
+                        superbpe    SuperBPE: ordinary BPE up to --transition,
+                                    then continue on text split only around
+                                    numbers (number grouping kept)
+                        tokenadapt  TokenAdapt-style: train on random chunks of
+                                    consecutive pre-tokens (--chunk-weights)
+                        the pre-tokenizer must be a named byte-level one
+  --transition T        superbpe: vocabulary size where stage 1 ends
+                        (default 90% of --vocab-size)
+  --max-words N         supertokens: at most N words per token (default 4);
+                        tokens holding ": " are never formed
+  --chunk-weights W,..  tokenadapt: weights of chunks of 1, 2, ... pre-tokens
+                        (default 0.4,0.3,0.2,0.1)
+  --seed S              tokenadapt: seed of the chunk draws (default 0)
   --from-counts         the inputs are word-count files from 'tokgraft count'
   --threads N           counting threads (default 2)
   --quiet               no progress on stderr
@@ -43,6 +58,67 @@ Ties between equally frequent pairs go to the pair with the smaller ids (left
 id, then right id); alphabet ids follow code point order and merged tokens take
 ids in creation order. The same input always gives the same merges.
 )";
+
+absl::Status Report(const TrainedBpe& trained, const std::string& out_path, const Args& args, Progress* progress,
+                    double count_seconds) {
+  const double total_seconds = progress->Elapsed();
+  if (absl::Status s = WriteFileAtomically(out_path, trained.ToTokenizerJson()); !s.ok()) return s;
+  progress->Done();
+  if (!args.Has("--quiet")) {
+    std::fprintf(stderr, "wrote %s: vocab %zu, %zu merges; training took %.2f s (counting %.2f s, merging %.2f s)\n",
+                 out_path.c_str(), trained.vocab.size(), trained.merges.size(), total_seconds, count_seconds,
+                 total_seconds - count_seconds);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunSupertokens(const Args& args, BpeTrainerOptions options, int threads, Progress* progress,
+                            const std::string& out_path) {
+  SupertokenOptions supertokens;
+  const std::string method = *args.Value("--supertokens");
+  if (method == "superbpe") {
+    supertokens.method = SupertokenOptions::Method::kSuperBpe;
+  } else if (method == "tokenadapt") {
+    supertokens.method = SupertokenOptions::Method::kTokenAdapt;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--supertokens: \"%s\" is neither superbpe nor tokenadapt", method));
+  }
+  if (args.Has("--from-counts") || args.Value("--resume")) {
+    return absl::InvalidArgumentError("--supertokens trains from text: it takes neither --from-counts nor --resume");
+  }
+  absl::StatusOr<int> transition = args.IntValue("--transition", 0, 1, 1 << 24);
+  if (!transition.ok()) return transition.status();
+  supertokens.transition = static_cast<size_t>(*transition);
+  absl::StatusOr<int> max_words = args.IntValue("--max-words", 4, 1, 1000);
+  if (!max_words.ok()) return max_words.status();
+  supertokens.max_words_per_token = static_cast<size_t>(*max_words);
+  if (std::optional<std::string> seed = args.Value("--seed")) {
+    if (!absl::SimpleAtoi(*seed, &supertokens.seed)) {
+      return absl::InvalidArgumentError(absl::StrFormat("--seed: \"%s\" is not a whole number >= 0", *seed));
+    }
+  }
+  if (std::optional<std::string> weights = args.Value("--chunk-weights")) {
+    supertokens.chunk_weights.clear();
+    for (absl::string_view w : absl::StrSplit(*weights, ',')) {
+      double value;
+      if (!absl::SimpleAtod(w, &value) || !(value >= 0)) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("--chunk-weights: \"%s\" is not a list of numbers >= 0", *weights));
+      }
+      supertokens.chunk_weights.push_back(value);
+    }
+  }
+  // SuperBPE reports its two stages one after the other.
+  options.on_merge = [&](size_t done, size_t wanted) {
+    progress->Update(absl::StrFormat("merges: %d / %d", done, wanted));
+  };
+  absl::StatusOr<TrainedBpe> trained = TrainSupertokens(
+      args.positional(), args.Value("--pre-tokenizer").value_or("digits-bytelevel"), threads, options, supertokens,
+      [&](uint64_t bytes) { progress->Update(absl::StrFormat("counting words: %.1f MB", bytes / 1e6)); });
+  if (!trained.ok()) return trained.status();
+  return Report(*trained, out_path, args, progress, 0);
+}
 
 absl::Status Run(const Args& args) {
   if (args.Has("--help")) return PrintHelp(kHelp);
@@ -75,6 +151,7 @@ absl::Status Run(const Args& args) {
   if (!splitter.ok()) return splitter.status();
 
   Progress progress(!args.Has("--quiet"));
+  if (args.Value("--supertokens")) return RunSupertokens(args, options, *threads, &progress, *out_path);
   absl::StatusOr<WordCounts> counts = WordCounts(*splitter);
   if (args.Has("--from-counts")) {
     for (const std::string& file : args.positional()) {
@@ -101,15 +178,7 @@ absl::Status Run(const Args& args) {
   };
   absl::StatusOr<TrainedBpe> trained = TrainBpe(*counts, options);
   if (!trained.ok()) return trained.status();
-  const double total_seconds = progress.Elapsed();
-  if (absl::Status s = WriteFileAtomically(*out_path, trained->ToTokenizerJson()); !s.ok()) return s;
-  progress.Done();
-  if (!args.Has("--quiet")) {
-    std::fprintf(stderr, "wrote %s: vocab %zu, %zu merges; training took %.2f s (counting %.2f s, merging %.2f s)\n",
-                 out_path->c_str(), trained->vocab.size(), trained->merges.size(), total_seconds, count_seconds,
-                 total_seconds - count_seconds);
-  }
-  return absl::OkStatus();
+  return Report(*trained, *out_path, args, &progress, count_seconds);
 }
 
 }  // namespace
@@ -118,7 +187,8 @@ absl::Status RunTrain(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--from-counts", "--quiet"};
   for (const char* option : {"--vocab-size", "--out", "--pre-tokenizer", "--special", "--min-frequency",
-                             "--max-token-length", "--initial-alphabet", "--resume", "--threads"}) {
+                             "--max-token-length", "--initial-alphabet", "--resume", "--threads", "--supertokens",
+                             "--transition", "--max-words", "--chunk-weights", "--seed"}) {
     spec.values[option] = option;
   }
   absl::StatusOr<Args> args = Args::Parse(argv, spec);

@@ -92,6 +92,11 @@ struct BpeTrainerOptions {
   // Longest token in alphabet units (bytes or characters); 0: no limit.
   // Note: HF's max_token_length stops one short of its value; this is inclusive.
   size_t max_token_length = 0;
+  // At most this many words (runs of non-space bytes) in a token; 0: no limit.
+  // Used for supertokens, which may span words.
+  size_t max_words_per_token = 0;
+  // Never form a token holding ": " (a colon then a space), as SuperBPE does.
+  bool forbid_colon_space = false;
   // Characters always in the alphabet even if unseen (metaspace splitters;
   // byte-level splitters always have all 256 bytes).
   std::string initial_alphabet;
@@ -119,6 +124,37 @@ struct TrainedBpe {
 // alphabet ids follow code point order and merged tokens take ids in creation
 // order, so the result is deterministic and independent of input order.
 absl::StatusOr<TrainedBpe> TrainBpe(const WordCounts& counts, const BpeTrainerOptions& options);
+
+// Supertokens: tokens that may span several words.
+struct SupertokenOptions {
+  enum class Method {
+    // SuperBPE's curriculum: ordinary BPE up to `transition`, then training
+    // continues from those merges on text split only around numbers.
+    kSuperBpe,
+    // TokenAdapt-style: one stage on chunks of several consecutive pre-tokens,
+    // the chunk lengths drawn at random.
+    kTokenAdapt,
+  };
+  Method method = Method::kSuperBpe;
+  // SuperBPE: the vocabulary size where stage 1 ends; 0 means 90% of the
+  // vocabulary size (the SuperBPE paper's best setting).
+  size_t transition = 0;
+  size_t max_words_per_token = 4;
+  // TokenAdapt: relative weights of chunks of 1, 2, 3, ... pre-tokens.
+  std::vector<double> chunk_weights = {0.4, 0.3, 0.2, 0.1};
+  // TokenAdapt: seeds the chunk draws (each line's draws also depend on its
+  // text, so the result does not depend on the number of threads).
+  uint64_t seed = 0;
+};
+
+// Trains supertokens on `files`. `pre_tokenizer` is the ordinary split
+// (SuperBPE's stage 1, TokenAdapt's pre-tokens) and must be byte-level and
+// one of the named ones: numbers stay grouped as it groups them, and the
+// written tokenizer splits only around numbers.
+absl::StatusOr<TrainedBpe> TrainSupertokens(const std::vector<std::string>& files, std::string_view pre_tokenizer,
+                                            int threads, const BpeTrainerOptions& options,
+                                            const SupertokenOptions& supertokens,
+                                            const std::function<void(uint64_t)>& on_bytes = nullptr);
 
 // Reads the merges (and so the splitter) of a tokenizer.json written by
 // TrainedBpe::ToTokenizerJson or by HF, for resuming.

@@ -8,6 +8,7 @@
 #include "tokgraft/trainer.h"
 #include "training/merge_learner.h"
 #include "training/ranked_merges.h"
+#include "training/token_constraints.h"
 #include "training/word_splitter.h"
 #include "utf8.h"
 
@@ -100,10 +101,9 @@ absl::StatusOr<TrainedBpe> TrainBpe(const WordCounts& counts, const BpeTrainerOp
   }
 
   MergeLearner learner(tokens, units);
-  if (options.max_token_length > 0) {
-    const std::vector<uint32_t>& lengths = learner.units();
-    const size_t limit = options.max_token_length;
-    learner.SetPairFilter([&lengths, limit](uint32_t a, uint32_t b) { return lengths[a] + lengths[b] <= limit; });
+  TokenConstraints constraints(options, splitter.byte_level, learner.tokens(), learner.units());
+  if (constraints.active()) {
+    learner.SetPairFilter([&constraints](uint32_t a, uint32_t b) { return constraints.Allows(a, b); });
   }
   std::vector<uint32_t> symbols;
   for (const auto& [word, count] : counts.words()) {

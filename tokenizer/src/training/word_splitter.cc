@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "loaders/hf_json_components.h"
 #include "pre_tokenizers/published_patterns.h"
+#include "status_macros.h"
 #include "tokgraft/json_string.h"
 
 namespace tokgraft {
@@ -35,6 +36,16 @@ WordSplitterInfo InfoFor(std::string_view name) {
     info.pre_tokenizer_json = RegexThenByteLevel(patterns::kO200k);
   } else if (name == "qwen2") {
     info.pre_tokenizer_json = RegexThenByteLevel(patterns::kQwen2);
+  } else if (name == "digits") {  // supertokens after digits-bytelevel
+    info.pre_tokenizer_json = absl::StrCat(
+        R"({"type":"Sequence","pretokenizers":[{"type":"Digits","individual_digits":false},)", kByteLevelNoSplit,
+        "]}");
+  } else if (name == "digits1-3") {  // supertokens after cl100k, llama3, o200k
+    info.pre_tokenizer_json = RegexThenByteLevel(R"(\p{N}{1,3})");
+  } else if (name == "digits1") {  // supertokens after qwen2
+    info.pre_tokenizer_json = RegexThenByteLevel(R"(\p{N})");
+  } else if (name == "space-digits") {  // supertokens after gpt2
+    info.pre_tokenizer_json = RegexThenByteLevel(R"( ?\p{N}+)");
   } else if (name == "none") {
     info.pre_tokenizer_json = kByteLevelNoSplit;
   } else if (name == "metaspace") {
@@ -49,9 +60,7 @@ WordSplitterInfo InfoFor(std::string_view name) {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const WordSplitter>> MakeWordSplitter(std::string_view name_or_regex) {
-  if (name_or_regex.empty()) return absl::InvalidArgumentError("empty pre-tokenizer name");
-  WordSplitterInfo info = InfoFor(name_or_regex);
+absl::StatusOr<std::unique_ptr<PreTokenizer>> BuildPreTokenizer(const WordSplitterInfo& info) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(simdjson::padded_string(info.pre_tokenizer_json)).get(root) != simdjson::SUCCESS) {
@@ -61,10 +70,17 @@ absl::StatusOr<std::shared_ptr<const WordSplitter>> MakeWordSplitter(std::string
   if (!pre_tokenizer.ok()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "pre-tokenizer '%s' is neither a known name (digits-bytelevel, bytelevel, gpt2, cl100k, llama3, "
-        "o200k, qwen2, metaspace, none) nor a usable regex: %s",
-        name_or_regex, pre_tokenizer.status().message()));
+        "o200k, qwen2, metaspace, none, digits, digits1-3, digits1, space-digits) nor a usable regex: %s",
+        info.name, pre_tokenizer.status().message()));
   }
-  return std::make_shared<const WordSplitter>(std::move(info), *std::move(pre_tokenizer));
+  return pre_tokenizer;
+}
+
+absl::StatusOr<std::shared_ptr<const WordSplitter>> MakeWordSplitter(std::string_view name_or_regex) {
+  if (name_or_regex.empty()) return absl::InvalidArgumentError("empty pre-tokenizer name");
+  WordSplitterInfo info = InfoFor(name_or_regex);
+  TOKGRAFT_ASSIGN_OR_RETURN(std::unique_ptr<PreTokenizer> pre_tokenizer, BuildPreTokenizer(info));
+  return std::make_shared<const WordSplitter>(std::move(info), std::move(pre_tokenizer));
 }
 
 const WordSplitterInfo& SplitterInfo(const WordSplitter& splitter) { return splitter.info(); }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string_view>
 
+#include "absl/status/statusor.h"
 #include "pre_tokenizer.h"
 #include "tokgraft/trainer.h"
 
@@ -33,6 +34,9 @@ class WordSplitter {
   WordSplitterInfo info_;
   std::unique_ptr<PreTokenizer> pre_tokenizer_;
 };
+
+// The pre-tokenizer a splitter description stands for.
+absl::StatusOr<std::unique_ptr<PreTokenizer>> BuildPreTokenizer(const WordSplitterInfo& info);
 
 }  // namespace tokgraft
 
