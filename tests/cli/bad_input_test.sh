@@ -60,6 +60,13 @@ expect_error missing-file 'does not exist' "$tokgraft" encode -t "$work/nope.jso
 expect_error missing-input 'cannot read' "$tokgraft" encode -t "$demo" "$work/nope.txt"
 expect_error unknown-option 'unknown option --frobnicate' "$tokgraft" encode -t "$demo" --frobnicate
 expect_error bad-threads '--threads: "0" is not a whole number' "$tokgraft" encode -t "$demo" --threads 0
+expect_error stochastok-above-one '--stochastok: "1.5" is not a number from 0 to 1' "$tokgraft" encode -t "$demo" --stochastok 1.5 "$src/data/demo.txt"
+expect_error stochastok-not-a-number '--stochastok: "often" is not a number' "$tokgraft" encode -t "$demo" --stochastok often "$src/data/demo.txt"
+expect_error dropout-negative '--dropout: "-0.1" is not a number from 0 to 1' "$tokgraft" encode -t "$demo" --dropout -0.1 "$src/data/demo.txt"
+expect_error dropout-nan '--dropout: "nan" is not a number' "$tokgraft" encode -t "$demo" --dropout nan "$src/data/demo.txt"
+expect_error seed-negative '--seed: "-1" is not a whole number' "$tokgraft" encode -t "$demo" --dropout 0.1 --seed -1 "$src/data/demo.txt"
+expect_error max-expansions-alone '--max-expansions needs --stochastok' "$tokgraft" encode -t "$demo" --max-expansions 3 "$src/data/demo.txt"
+expect_error stochastok-offsets 'cannot be combined with --offsets' "$tokgraft" encode -t "$demo" --stochastok 0.1 --offsets "$src/data/demo.txt"
 expect_error decode-out-of-range 'id 99999 is not in the vocabulary' sh -c "echo '[99999]' | '$tokgraft' decode -t '$demo'"
 expect_error decode-garbage "unexpected 'x'" sh -c "echo '[1, x]' | '$tokgraft' decode -t '$demo'"
 expect_error full-disk 'cannot write output' sh -c "'$tokgraft' encode -t '$demo' '$src/data/demo.txt' > /dev/full"

@@ -1,6 +1,8 @@
 #include "pipeline_tokenizer.h"
 
 #include <algorithm>
+#include <optional>
+#include <random>
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -75,6 +77,17 @@ absl::StatusOr<Encoding> PipelineTokenizer::Encode(std::string_view text,
   if (size_t bad = utf8::FindInvalid(text); bad != std::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrFormat("invalid UTF-8 in text at byte %d", bad));
   }
+  if (!(options.dropout >= 0 && options.dropout <= 1)) {
+    return absl::InvalidArgumentError(absl::StrFormat("dropout %g is not in [0, 1]", options.dropout));
+  }
+  std::optional<std::mt19937_64> dropout_rng;  // seeding costs about as much as a short encode
+  MergeDropout call_dropout;
+  const MergeDropout* dropout = nullptr;
+  if (options.dropout > 0) {
+    dropout_rng.emplace(options.dropout_seed);
+    call_dropout = MergeDropout{options.dropout, &*dropout_rng};
+    dropout = &call_dropout;
+  }
   const bool track = options.with_offsets;
   Encoding out;
   out.ids.reserve(text.size() / 3);
@@ -97,7 +110,8 @@ absl::StatusOr<Encoding> PipelineTokenizer::Encode(std::string_view text,
     const bool at_input_start = seg.span.begin == 0;
     if (normalized_added_.empty()) {
       const uint32_t size = static_cast<uint32_t>(normalized.size());
-      EncodeNormalized(PreTokenized{std::move(normalized), {{0, size}}, at_input_start}, track, &out);
+      EncodeNormalized(PreTokenized{std::move(normalized), {{0, size}}, at_input_start}, track, dropout,
+                       &out);
       continue;
     }
     normalized_added_.Split(normalized.text(), options.split_special_tokens, &normalized_segments);
@@ -112,7 +126,7 @@ absl::StatusOr<Encoding> PipelineTokenizer::Encode(std::string_view text,
       const uint32_t size = sub.span.end - sub.span.begin;
       EncodeNormalized(PreTokenized{std::move(slice).Finish(), {{0, size}},
                                     at_input_start && sub.span.begin == 0},
-                       track, &out);
+                       track, dropout, &out);
     }
   }
   if (parts_.post_processor) {
@@ -121,14 +135,15 @@ absl::StatusOr<Encoding> PipelineTokenizer::Encode(std::string_view text,
   return out;
 }
 
-void PipelineTokenizer::EncodeNormalized(PreTokenized pre, bool with_offsets, Encoding* out) const {
+void PipelineTokenizer::EncodeNormalized(PreTokenized pre, bool with_offsets, const MergeDropout* dropout,
+                                         Encoding* out) const {
   if (parts_.pre_tokenizer) parts_.pre_tokenizer->PreTokenize(&pre);
   thread_local std::vector<ByteSpan> spans;
   const std::string& text = pre.text.text();
   for (const ByteSpan& piece : pre.pieces) {
     spans.clear();
     parts_.model->Encode(std::string_view(text).substr(piece.begin, piece.end - piece.begin),
-                         &out->ids, with_offsets ? &spans : nullptr);
+                         &out->ids, with_offsets ? &spans : nullptr, dropout);
     if (!with_offsets) continue;
     for (const ByteSpan& s : spans) {
       out->offsets.push_back(pre.text.OriginOf(piece.begin + s.begin, piece.begin + s.end));

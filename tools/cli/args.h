@@ -4,6 +4,7 @@
 #ifndef TOKGRAFT_TOOLS_CLI_ARGS_H_
 #define TOKGRAFT_TOOLS_CLI_ARGS_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -28,6 +29,8 @@ class Args {
   bool Has(const std::string& flag) const { return flags_.count(flag) > 0; }
   std::optional<std::string> Value(const std::string& name) const;
   absl::StatusOr<int> IntValue(const std::string& name, int fallback, int min, int max) const;
+  absl::StatusOr<double> DoubleValue(const std::string& name, double fallback, double min, double max) const;
+  absl::StatusOr<uint64_t> Uint64Value(const std::string& name, uint64_t fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
