@@ -50,7 +50,7 @@ class PipelineTokenizer : public Tokenizer {
  private:
   explicit PipelineTokenizer(PipelineParts parts);
   // Encodes normalized text that holds no added token.
-  void EncodeNormalized(PreTokenized pre, bool with_offsets, const MergeDropout* dropout,
+  void EncodeNormalized(PreTokenized pre, const EncodeOptions& options, const MergeDropout* dropout,
                         Encoding* out) const;
 
   PipelineParts parts_;

@@ -29,6 +29,9 @@ struct EncodeOptions {
   bool with_offsets = false;
   // Treat the text of special tokens as plain text instead of matching it.
   bool split_special_tokens = false;
+  // Fill Encoding::pretoken_ids. Sentencepiece .model files refuse it (their
+  // pre-tokenization is internal to libsentencepiece).
+  bool with_pretoken_ids = false;
   // BPE-dropout: each merge is skipped with this probability, in [0, 1], and
   // skipped merges are tried again after the next merge that happens, as in
   // the reference. Above 0 it overrides a tokenizer.json's model.dropout and
@@ -46,7 +49,14 @@ struct Encoding {
   // follow the reference: a token holding part of a multi-byte character
   // spans the whole character; special tokens added by the template are {0,0}.
   std::vector<ByteSpan> offsets;
+  // Same length as ids when EncodeOptions::with_pretoken_ids, else empty: the
+  // index of the pre-token each token comes from (Hugging Face's word_ids),
+  // counting from 0 through the text. An added token is a pre-token of its
+  // own; tokens of the post-processor's template get kNoPreToken.
+  std::vector<uint32_t> pretoken_ids;
 };
+
+inline constexpr uint32_t kNoPreToken = UINT32_MAX;
 
 struct SpecialTokenInfo {
   uint32_t id = 0;

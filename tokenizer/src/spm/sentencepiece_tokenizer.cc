@@ -25,6 +25,10 @@ class SentencePieceTokenizer : public Tokenizer {
       return absl::InvalidArgumentError(
           "BPE-dropout is not supported for sentencepiece .model files; use the model's tokenizer.json");
     }
+    if (options.with_pretoken_ids) {
+      return absl::InvalidArgumentError(
+          "pre-token ids are not available for sentencepiece .model files; use the model's tokenizer.json");
+    }
     std::vector<spm::Piece> pieces;
     std::string error;
     if (!sp_->Encode(text, &pieces, &error)) return absl::InternalError("sentencepiece: " + error);
