@@ -19,6 +19,7 @@ struct Command {
 absl::Status RunEncode(const std::vector<std::string>& args);
 absl::Status RunDecode(const std::vector<std::string>& args);
 absl::Status RunInfo(const std::vector<std::string>& args);
+absl::Status RunMergeBatch(const std::vector<std::string>& args);
 
 // Prints `text` to stdout (for --help).
 absl::Status PrintHelp(const char* text);
