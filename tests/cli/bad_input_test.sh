@@ -60,6 +60,18 @@ expect_error missing-file 'does not exist' "$tokgraft" encode -t "$work/nope.jso
 expect_error missing-input 'cannot read' "$tokgraft" encode -t "$demo" "$work/nope.txt"
 expect_error unknown-option 'unknown option --frobnicate' "$tokgraft" encode -t "$demo" --frobnicate
 expect_error bad-threads '--threads: "0" is not a whole number' "$tokgraft" encode -t "$demo" --threads 0
+expect_error stochastok-above-one '--stochastok: "1.5" is not a number from 0 to 1' "$tokgraft" encode -t "$demo" --stochastok 1.5 "$src/data/demo.txt"
+expect_error stochastok-not-a-number '--stochastok: "often" is not a number' "$tokgraft" encode -t "$demo" --stochastok often "$src/data/demo.txt"
+expect_error dropout-negative '--dropout: "-0.1" is not a number from 0 to 1' "$tokgraft" encode -t "$demo" --dropout -0.1 "$src/data/demo.txt"
+expect_error dropout-nan '--dropout: "nan" is not a number' "$tokgraft" encode -t "$demo" --dropout nan "$src/data/demo.txt"
+expect_error seed-negative '--seed: "-1" is not a whole number' "$tokgraft" encode -t "$demo" --dropout 0.1 --seed -1 "$src/data/demo.txt"
+expect_error max-expansions-alone '--max-expansions needs --stochastok' "$tokgraft" encode -t "$demo" --max-expansions 3 "$src/data/demo.txt"
+expect_error stochastok-offsets 'cannot be combined with --offsets' "$tokgraft" encode -t "$demo" --stochastok 0.1 --offsets "$src/data/demo.txt"
+expect_error merge-batch-no-merges 'missing --merges M' "$tokgraft" merge-batch -t "$demo" "$src/data/demo.txt"
+expect_error merge-batch-negative-merges '--merges: "-3" is not a whole number' "$tokgraft" merge-batch -t "$demo" --merges -3 "$src/data/demo.txt"
+expect_error merge-batch-bad-boundary '--boundary: "sentence" is not one of' "$tokgraft" merge-batch -t "$demo" --merges 5 --boundary sentence "$src/data/demo.txt"
+expect_error merge-batch-bad-target '--target-reduction: "2" is not a number from 0 to 1' "$tokgraft" merge-batch -t "$demo" --merges 5 --target-reduction 2 "$src/data/demo.txt"
+expect_error merge-batch-jsonl-not-string 'bad.jsonl:2: not a JSON string' "$tokgraft" merge-batch -t "$demo" --merges 5 --jsonl "$work/bad.jsonl"
 expect_error decode-out-of-range 'id 99999 is not in the vocabulary' sh -c "echo '[99999]' | '$tokgraft' decode -t '$demo'"
 expect_error decode-garbage "unexpected 'x'" sh -c "echo '[1, x]' | '$tokgraft' decode -t '$demo'"
 expect_error full-disk 'cannot write output' sh -c "'$tokgraft' encode -t '$demo' '$src/data/demo.txt' > /dev/full"
@@ -88,7 +100,7 @@ expect_error count-merge-mismatch "made with pre-tokenizer 'gpt2', not 'digits-b
 if [ -e "$work/trained.json" ] || [ -e "$work/trained.json.partial" ] || [ -e "$work/sum.counts.partial" ]; then
   failed=$((failed + 1)); echo "FAIL a failed run left an output file behind"; else passed=$((passed + 1)); fi
 
-for cmd in encode decode info train count; do
+for cmd in encode decode info train count merge-batch; do
   if "$tokgraft" "$cmd" --help | grep -q "usage: tokgraft $cmd"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL $cmd --help"; fi
 done

@@ -52,6 +52,28 @@ TEST(TokenizerApiTest, SpecialTokenTextIsMatchedUnlessAskedNotTo) {
   EXPECT_EQ(*tok->Decode(matched->ids, /*skip_special_tokens=*/true), "ab");
 }
 
+TEST(TokenizerApiTest, PreTokenIdsNumberPiecesAndLeaveTemplateTokensOut) {
+  auto tok = Load("tests/golden/features/added_token_flags_template.json");
+  ASSERT_NE(tok, nullptr);
+  EncodeOptions options;
+  options.add_special_tokens = true;
+  options.with_pretoken_ids = true;
+  options.with_offsets = true;
+  auto enc = tok->Encode("a cat hello", options);  // "hello" is an added token
+  ASSERT_TRUE(enc.ok()) << enc.status();
+  ASSERT_EQ(enc->pretoken_ids.size(), enc->ids.size());
+  EXPECT_EQ(enc->ids.front(), 0u);     // template: <|endoftext|> ... [SEP]
+  EXPECT_EQ(enc->ids.back(), 2002u);
+  EXPECT_EQ(enc->pretoken_ids.front(), kNoPreToken);
+  EXPECT_EQ(enc->pretoken_ids.back(), kNoPreToken);
+  EXPECT_EQ(enc->ids[enc->ids.size() - 2], 2001u);
+  // Counting up from 0 in text order, the added token last.
+  const std::vector<uint32_t> inner(enc->pretoken_ids.begin() + 1, enc->pretoken_ids.end() - 1);
+  EXPECT_EQ(inner.front(), 0u);
+  EXPECT_TRUE(std::is_sorted(inner.begin(), inner.end()));
+  EXPECT_GT(inner.back(), inner[inner.size() - 2]);
+}
+
 TEST(TokenizerApiTest, BatchEncodingKeepsOrderAndEqualsSingleEncoding) {
   auto tok = Load("data/demo-tokenizer.json");
   ASSERT_NE(tok, nullptr);

@@ -1,6 +1,8 @@
 #include "pipeline_tokenizer.h"
 
 #include <algorithm>
+#include <optional>
+#include <random>
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -42,6 +44,11 @@ int ByteFallbackValue(std::string_view token) {
   return value;
 }
 
+// Pre-token ids count up from 0 while encoding; the template comes later.
+uint32_t NextPreToken(const Encoding& encoding) {
+  return encoding.pretoken_ids.empty() ? 0 : encoding.pretoken_ids.back() + 1;
+}
+
 }  // namespace
 
 PipelineTokenizer::PipelineTokenizer(PipelineParts parts)
@@ -75,10 +82,22 @@ absl::StatusOr<Encoding> PipelineTokenizer::Encode(std::string_view text,
   if (size_t bad = utf8::FindInvalid(text); bad != std::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrFormat("invalid UTF-8 in text at byte %d", bad));
   }
+  if (!(options.dropout >= 0 && options.dropout <= 1)) {
+    return absl::InvalidArgumentError(absl::StrFormat("dropout %g is not in [0, 1]", options.dropout));
+  }
+  std::optional<std::mt19937_64> dropout_rng;  // seeding costs about as much as a short encode
+  MergeDropout call_dropout;
+  const MergeDropout* dropout = nullptr;
+  if (options.dropout > 0) {
+    dropout_rng.emplace(options.dropout_seed);
+    call_dropout = MergeDropout{options.dropout, &*dropout_rng};
+    dropout = &call_dropout;
+  }
   const bool track = options.with_offsets;
   Encoding out;
   out.ids.reserve(text.size() / 3);
   auto push_added = [&](uint32_t id, ByteSpan span) {
+    if (options.with_pretoken_ids) out.pretoken_ids.push_back(NextPreToken(out));
     out.ids.push_back(id);
     if (track) out.offsets.push_back(span);
   };
@@ -97,7 +116,8 @@ absl::StatusOr<Encoding> PipelineTokenizer::Encode(std::string_view text,
     const bool at_input_start = seg.span.begin == 0;
     if (normalized_added_.empty()) {
       const uint32_t size = static_cast<uint32_t>(normalized.size());
-      EncodeNormalized(PreTokenized{std::move(normalized), {{0, size}}, at_input_start}, track, &out);
+      EncodeNormalized(PreTokenized{std::move(normalized), {{0, size}}, at_input_start}, options, dropout,
+                       &out);
       continue;
     }
     normalized_added_.Split(normalized.text(), options.split_special_tokens, &normalized_segments);
@@ -112,23 +132,26 @@ absl::StatusOr<Encoding> PipelineTokenizer::Encode(std::string_view text,
       const uint32_t size = sub.span.end - sub.span.begin;
       EncodeNormalized(PreTokenized{std::move(slice).Finish(), {{0, size}},
                                     at_input_start && sub.span.begin == 0},
-                       track, &out);
+                       options, dropout, &out);
     }
   }
   if (parts_.post_processor) {
-    parts_.post_processor->Process(text, &out, options.add_special_tokens, track, token_strings_);
+    parts_.post_processor->Process(text, &out, options, token_strings_);
   }
   return out;
 }
 
-void PipelineTokenizer::EncodeNormalized(PreTokenized pre, bool with_offsets, Encoding* out) const {
+void PipelineTokenizer::EncodeNormalized(PreTokenized pre, const EncodeOptions& options,
+                                         const MergeDropout* dropout, Encoding* out) const {
+  const bool with_offsets = options.with_offsets;
   if (parts_.pre_tokenizer) parts_.pre_tokenizer->PreTokenize(&pre);
   thread_local std::vector<ByteSpan> spans;
   const std::string& text = pre.text.text();
   for (const ByteSpan& piece : pre.pieces) {
     spans.clear();
     parts_.model->Encode(std::string_view(text).substr(piece.begin, piece.end - piece.begin),
-                         &out->ids, with_offsets ? &spans : nullptr);
+                         &out->ids, with_offsets ? &spans : nullptr, dropout);
+    if (options.with_pretoken_ids) out->pretoken_ids.resize(out->ids.size(), NextPreToken(*out));
     if (!with_offsets) continue;
     for (const ByteSpan& s : spans) {
       out->offsets.push_back(pre.text.OriginOf(piece.begin + s.begin, piece.begin + s.end));

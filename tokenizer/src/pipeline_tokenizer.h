@@ -50,7 +50,8 @@ class PipelineTokenizer : public Tokenizer {
  private:
   explicit PipelineTokenizer(PipelineParts parts);
   // Encodes normalized text that holds no added token.
-  void EncodeNormalized(PreTokenized pre, bool with_offsets, Encoding* out) const;
+  void EncodeNormalized(PreTokenized pre, const EncodeOptions& options, const MergeDropout* dropout,
+                        Encoding* out) const;
 
   PipelineParts parts_;
   AddedTokenMatcher raw_added_;         // tokens with normalized = false

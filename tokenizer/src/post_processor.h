@@ -15,9 +15,10 @@ class PostProcessor {
  public:
   virtual ~PostProcessor() = default;
   // `text` is what was encoded; `token_strings[id]` is the token's string as
-  // in the tokenizer file.
-  virtual void Process(std::string_view text, Encoding* encoding, bool add_special_tokens,
-                       bool with_offsets, const std::vector<std::string>& token_strings) const = 0;
+  // in the tokenizer file. Offsets and pre-token ids are kept in step with
+  // the ids when `options` asks for them.
+  virtual void Process(std::string_view text, Encoding* encoding, const EncodeOptions& options,
+                       const std::vector<std::string>& token_strings) const = 0;
   virtual std::string Describe() const = 0;
 };
 

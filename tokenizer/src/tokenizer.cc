@@ -69,7 +69,9 @@ absl::StatusOr<std::vector<Encoding>> Tokenizer::EncodeBatch(const std::vector<s
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < texts.size(); i = next++) {
-      auto encoded = Encode(texts[i], options);
+      EncodeOptions text_options = options;
+      text_options.dropout_seed += i;
+      auto encoded = Encode(texts[i], text_options);
       if (encoded.ok()) {
         out[i] = *std::move(encoded);
       } else {

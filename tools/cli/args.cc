@@ -68,6 +68,29 @@ absl::StatusOr<int> Args::IntValue(const std::string& name, int fallback, int mi
   return n;
 }
 
+absl::StatusOr<double> Args::DoubleValue(const std::string& name, double fallback, double min,
+                                         double max) const {
+  std::optional<std::string> v = Value(name);
+  if (!v) return fallback;
+  double x;
+  // The negated test also rejects NaN.
+  if (!absl::SimpleAtod(*v, &x) || !(x >= min && x <= max)) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: \"%s\" is not a number from %g to %g", name, *v, min, max));
+  }
+  return x;
+}
+
+absl::StatusOr<uint64_t> Args::Uint64Value(const std::string& name, uint64_t fallback) const {
+  std::optional<std::string> v = Value(name);
+  if (!v) return fallback;
+  uint64_t n;
+  if (!absl::SimpleAtoi(*v, &n)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: \"%s\" is not a whole number from 0 to %d", name, *v, UINT64_MAX));
+  }
+  return n;
+}
+
 void AddTokenizerOptions(ArgSpec* spec) {
   spec->values["-t"] = "--tokenizer";
   spec->values["--tokenizer"] = "--tokenizer";

@@ -4,6 +4,7 @@
 #ifndef TOKGRAFT_TOOLS_CLI_ARGS_H_
 #define TOKGRAFT_TOOLS_CLI_ARGS_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,6 +32,8 @@ class Args {
   // Every value given, in order, for options that may repeat.
   std::vector<std::string> Values(const std::string& name) const;
   absl::StatusOr<int> IntValue(const std::string& name, int fallback, int min, int max) const;
+  absl::StatusOr<double> DoubleValue(const std::string& name, double fallback, double min, double max) const;
+  absl::StatusOr<uint64_t> Uint64Value(const std::string& name, uint64_t fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:

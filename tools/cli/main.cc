@@ -19,13 +19,14 @@ const Command kCommands[] = {
     {"info", "what a tokenizer is: format, model, vocabulary, pipeline, special tokens", tokgraft::cli::RunInfo},
     {"train", "learn a BPE vocabulary from text or word counts; writes tokenizer.json", tokgraft::cli::RunTrain},
     {"count", "text shards -> word-count files that add up (for training at scale)", tokgraft::cli::RunCount},
+    {"merge-batch", "dynamic merging: batch-level BPE over encoded documents", tokgraft::cli::RunMergeBatch},
 };
 
 void PrintUsage(FILE* to) {
   std::fprintf(to,
                "usage: tokgraft COMMAND [OPTIONS]\n\n"
                "Tokenize, transplant and inspect language-model vocabularies.\n\ncommands:\n");
-  for (const Command& c : kCommands) std::fprintf(to, "  %-8s %s\n", c.name, c.summary);
+  for (const Command& c : kCommands) std::fprintf(to, "  %-11s %s\n", c.name, c.summary);
   std::fprintf(to, "\n'tokgraft COMMAND --help' describes a command. Exit codes: 0 success, "
                    "2 bad input or usage, 1 internal error.\n");
 }

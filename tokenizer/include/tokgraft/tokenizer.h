@@ -29,6 +29,18 @@ struct EncodeOptions {
   bool with_offsets = false;
   // Treat the text of special tokens as plain text instead of matching it.
   bool split_special_tokens = false;
+  // Fill Encoding::pretoken_ids. Sentencepiece .model files refuse it (their
+  // pre-tokenization is internal to libsentencepiece).
+  bool with_pretoken_ids = false;
+  // BPE-dropout: each merge is skipped with this probability, in [0, 1], and
+  // skipped merges are tried again after the next merge that happens, as in
+  // the reference. Above 0 it overrides a tokenizer.json's model.dropout and
+  // bypasses ignore_merges and the piece cache; 1 leaves every character (byte
+  // in byte-level models) alone. Sentencepiece .model files refuse it.
+  double dropout = 0;
+  // Seeds the dropout's std::mt19937_64, started afresh for each text: the
+  // same text, options and seed give the same ids.
+  uint64_t dropout_seed = 0;
 };
 
 struct Encoding {
@@ -37,7 +49,14 @@ struct Encoding {
   // follow the reference: a token holding part of a multi-byte character
   // spans the whole character; special tokens added by the template are {0,0}.
   std::vector<ByteSpan> offsets;
+  // Same length as ids when EncodeOptions::with_pretoken_ids, else empty: the
+  // index of the pre-token each token comes from (Hugging Face's word_ids),
+  // counting from 0 through the text. An added token is a pre-token of its
+  // own; tokens of the post-processor's template get kNoPreToken.
+  std::vector<uint32_t> pretoken_ids;
 };
+
+inline constexpr uint32_t kNoPreToken = UINT32_MAX;
 
 struct SpecialTokenInfo {
   uint32_t id = 0;
@@ -58,7 +77,7 @@ class Tokenizer {
  public:
   virtual ~Tokenizer() = default;
 
-  // Fails only on invalid UTF-8 input.
+  // Fails on invalid UTF-8 input and on options out of range.
   virtual absl::StatusOr<Encoding> Encode(std::string_view text,
                                           const EncodeOptions& options = {}) const = 0;
 
@@ -68,6 +87,8 @@ class Tokenizer {
                                              bool skip_special_tokens = false) const = 0;
 
   // Encodes texts on up to `threads` threads; results keep the input order.
+  // With dropout, text i is encoded with seed dropout_seed + i, so that texts
+  // draw differently and the result does not depend on `threads`.
   absl::StatusOr<std::vector<Encoding>> EncodeBatch(const std::vector<std::string_view>& texts,
                                                     const EncodeOptions& options,
                                                     int threads) const;

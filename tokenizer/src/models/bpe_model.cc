@@ -256,7 +256,7 @@ void BpeModel::MergeShort(std::vector<Symbol>* symbols) const {
   s.resize(n);
 }
 
-void BpeModel::MergeWithQueue(std::vector<Symbol>* symbols) const {
+void BpeModel::MergeWithQueue(std::vector<Symbol>* symbols, const MergeDropout* dropout) const {
   std::vector<Symbol>& s = *symbols;
   const int32_t n = static_cast<int32_t>(s.size());
   for (int32_t i = 0; i < n; ++i) {
@@ -271,14 +271,13 @@ void BpeModel::MergeWithQueue(std::vector<Symbol>* symbols) const {
   };
   for (int32_t i = 0; i + 1 < n; ++i) push_pair(i);
 
-  const float dropout = options_.dropout;
-  thread_local std::mt19937 rng{std::random_device{}()};
-  std::uniform_real_distribution<float> coin(0.0f, 1.0f);
   std::vector<std::pair<uint32_t, uint32_t>> skipped;
   while (!queue.empty()) {
     uint32_t rank, position;
     queue.Pop(&rank, &position);
-    if (dropout > 0 && coin(rng) < dropout) {
+    // A fixed-width draw rather than a std distribution, whose algorithm each
+    // standard library chooses: ids for a seed are the same everywhere.
+    if (dropout != nullptr && static_cast<double>((*dropout->rng)() >> 11) * 0x1.0p-53 < dropout->probability) {
       skipped.emplace_back(rank, position);  // tried again after the next merge that happens
       continue;
     }
@@ -306,10 +305,10 @@ void BpeModel::MergeWithQueue(std::vector<Symbol>* symbols) const {
 
 void BpeModel::EncodeUncached(std::string_view piece, std::vector<Symbol>* symbols) const {
   InitialSymbols(piece, symbols);
-  if (symbols->size() <= kShortPieceSymbols && options_.dropout <= 0) {
+  if (symbols->size() <= kShortPieceSymbols) {
     MergeShort(symbols);
   } else {
-    MergeWithQueue(symbols);
+    MergeWithQueue(symbols, nullptr);
   }
 }
 
@@ -384,8 +383,8 @@ void BpeModel::SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const
   }
 }
 
-void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids,
-                      std::vector<ByteSpan>* spans) const {
+void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids, std::vector<ByteSpan>* spans,
+                      const MergeDropout* dropout) const {
   if (piece.empty()) return;
   thread_local std::vector<Symbol> symbols;
   auto emit = [&](uint32_t base) {
@@ -394,8 +393,14 @@ void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids,
       if (spans) spans->push_back({base + sym.begin, base + sym.begin + sym.len});
     }
   };
-  if (options_.dropout > 0) {  // the reference neither caches nor short-cuts here
-    EncodeUncached(piece, &symbols);
+  // A tokenizer file's dropout is unseeded, as in the reference.
+  thread_local std::mt19937_64 file_rng{std::random_device{}()};
+  const MergeDropout file_dropout{options_.dropout, &file_rng};
+  if (dropout == nullptr && options_.dropout > 0) dropout = &file_dropout;
+  if (dropout != nullptr && dropout->probability > 0) {
+    // The reference neither caches nor applies ignore_merges here.
+    InitialSymbols(piece, &symbols);
+    MergeWithQueue(&symbols, dropout);
     emit(0);
     return;
   }

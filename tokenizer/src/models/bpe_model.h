@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +42,13 @@ struct BpeOptions {
   float dropout = 0;
 };
 
+// BPE-dropout for one encode call: each merge is skipped when a draw from
+// `rng` (uniform in [0, 1), 53 bits) is below `probability`.
+struct MergeDropout {
+  double probability = 0;
+  std::mt19937_64* rng = nullptr;
+};
+
 class BpeModel {
  public:
   // `vocab` maps token keys to ids; `merges` lists (left, right) keys in rank
@@ -55,9 +63,9 @@ class BpeModel {
       BpeOptions options, absl::flat_hash_map<std::string, uint32_t> ranks);
 
   // Appends the ids of `piece` and, if `spans` is not null, their byte spans
-  // relative to the piece.
-  void Encode(std::string_view piece, std::vector<uint32_t>* ids,
-              std::vector<ByteSpan>* spans) const;
+  // relative to the piece. `dropout`, if not null, replaces options().dropout.
+  void Encode(std::string_view piece, std::vector<uint32_t>* ids, std::vector<ByteSpan>* spans,
+              const MergeDropout* dropout = nullptr) const;
 
   const BpeOptions& options() const { return options_; }
   const absl::flat_hash_map<std::string, uint32_t>& vocab() const { return vocab_; }
@@ -93,7 +101,7 @@ class BpeModel {
   void EncodeUncached(std::string_view piece, std::vector<Symbol>* symbols) const;
   void InitialSymbols(std::string_view piece, std::vector<Symbol>* symbols) const;
   void MergeShort(std::vector<Symbol>* symbols) const;
-  void MergeWithQueue(std::vector<Symbol>* symbols) const;
+  void MergeWithQueue(std::vector<Symbol>* symbols, const MergeDropout* dropout) const;
   // Cut points inside a long character-level piece that no token can span.
   void SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const;
 

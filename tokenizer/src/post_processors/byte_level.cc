@@ -34,9 +34,9 @@ class ByteLevelPostProcessor : public PostProcessor {
   ByteLevelPostProcessor(bool add_prefix_space, bool trim_offsets)
       : add_prefix_space_(add_prefix_space), trim_offsets_(trim_offsets) {}
 
-  void Process(std::string_view text, Encoding* encoding, bool, bool with_offsets,
+  void Process(std::string_view text, Encoding* encoding, const EncodeOptions& options,
                const std::vector<std::string>& token_strings) const override {
-    if (!trim_offsets_ || !with_offsets) return;
+    if (!trim_offsets_ || !options.with_offsets) return;
     for (size_t i = 0; i < encoding->ids.size(); ++i) {
       const uint32_t id = encoding->ids[i];
       if (id >= token_strings.size()) continue;

@@ -9,9 +9,9 @@ class SequencePostProcessor : public PostProcessor {
   explicit SequencePostProcessor(std::vector<std::unique_ptr<PostProcessor>> steps)
       : steps_(std::move(steps)) {}
 
-  void Process(std::string_view text, Encoding* encoding, bool add_special_tokens, bool with_offsets,
+  void Process(std::string_view text, Encoding* encoding, const EncodeOptions& options,
                const std::vector<std::string>& token_strings) const override {
-    for (const auto& step : steps_) step->Process(text, encoding, add_special_tokens, with_offsets, token_strings);
+    for (const auto& step : steps_) step->Process(text, encoding, options, token_strings);
   }
 
   std::string Describe() const override {

@@ -10,20 +10,25 @@ class TemplatePostProcessor : public PostProcessor {
  public:
   explicit TemplatePostProcessor(std::vector<TemplateItem> single) : single_(std::move(single)) {}
 
-  void Process(std::string_view, Encoding* encoding, bool add_special_tokens, bool with_offsets,
+  void Process(std::string_view, Encoding* encoding, const EncodeOptions& options,
                const std::vector<std::string>&) const override {
-    if (!add_special_tokens) return;
+    if (!options.add_special_tokens) return;
     Encoding out;
     for (const TemplateItem& item : single_) {
       if (item.is_sequence) {
         out.ids.insert(out.ids.end(), encoding->ids.begin(), encoding->ids.end());
-        if (with_offsets) {
+        if (options.with_offsets) {
           out.offsets.insert(out.offsets.end(), encoding->offsets.begin(), encoding->offsets.end());
+        }
+        if (options.with_pretoken_ids) {
+          out.pretoken_ids.insert(out.pretoken_ids.end(), encoding->pretoken_ids.begin(),
+                                  encoding->pretoken_ids.end());
         }
         continue;
       }
       out.ids.insert(out.ids.end(), item.ids.begin(), item.ids.end());
-      if (with_offsets) out.offsets.insert(out.offsets.end(), item.ids.size(), ByteSpan{0, 0});
+      if (options.with_offsets) out.offsets.insert(out.offsets.end(), item.ids.size(), ByteSpan{0, 0});
+      if (options.with_pretoken_ids) out.pretoken_ids.insert(out.pretoken_ids.end(), item.ids.size(), kNoPreToken);
     }
     *encoding = std::move(out);
   }

@@ -19,6 +19,16 @@ class SentencePieceTokenizer : public Tokenizer {
     if (size_t bad = utf8::FindInvalid(text); bad != std::string_view::npos) {
       return absl::InvalidArgumentError(absl::StrFormat("invalid UTF-8 in text at byte %d", bad));
     }
+    if (options.dropout != 0) {
+      // libsentencepiece seeds its sampler once per thread, so a per-call
+      // seed could not make the ids reproducible.
+      return absl::InvalidArgumentError(
+          "BPE-dropout is not supported for sentencepiece .model files; use the model's tokenizer.json");
+    }
+    if (options.with_pretoken_ids) {
+      return absl::InvalidArgumentError(
+          "pre-token ids are not available for sentencepiece .model files; use the model's tokenizer.json");
+    }
     std::vector<spm::Piece> pieces;
     std::string error;
     if (!sp_->Encode(text, &pieces, &error)) return absl::InternalError("sentencepiece: " + error);
