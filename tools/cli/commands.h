@@ -21,6 +21,7 @@ absl::Status RunDecode(const std::vector<std::string>& args);
 absl::Status RunInfo(const std::vector<std::string>& args);
 absl::Status RunTrain(const std::vector<std::string>& args);
 absl::Status RunCount(const std::vector<std::string>& args);
+absl::Status RunEval(const std::vector<std::string>& args);
 absl::Status RunMergeBatch(const std::vector<std::string>& args);
 
 // Prints `text` to stdout (for --help).

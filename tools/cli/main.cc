@@ -19,6 +19,7 @@ const Command kCommands[] = {
     {"info", "what a tokenizer is: format, model, vocabulary, pipeline, special tokens", tokgraft::cli::RunInfo},
     {"train", "learn a BPE vocabulary from text or word counts; writes tokenizer.json", tokgraft::cli::RunTrain},
     {"count", "text shards -> word-count files that add up (for training at scale)", tokgraft::cli::RunCount},
+    {"eval", "bits per byte of a Llama-family checkpoint on corpus files", tokgraft::cli::RunEval},
     {"merge-batch", "dynamic merging: batch-level BPE over encoded documents", tokgraft::cli::RunMergeBatch},
 };
 
