@@ -100,10 +100,6 @@ class LlamaLM : public TransformerLM {
               absl::StrFormat("token id %d is outside the model's vocabulary (%d)", id, config_.vocab_size));
         }
       }
-      if (config_.max_positions > 0 && s.state->length() + s.tokens.size() > static_cast<size_t>(config_.max_positions)) {
-        return absl::InvalidArgumentError(absl::StrFormat("%d positions exceed the model's context of %d",
-                                                          s.state->length() + s.tokens.size(), config_.max_positions));
-      }
     }
     return absl::OkStatus();
   }

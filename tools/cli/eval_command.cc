@@ -13,7 +13,8 @@
 namespace tokgraft::cli {
 namespace {
 
-constexpr char kHelp[] = R"(usage: tokgraft eval MODEL_DIR [--tokenizer PATH] [--ctx 512] [--threads N] [--json] [--dump OUT] FILE...
+constexpr char kHelp[] = R"(usage: tokgraft eval MODEL_DIR [--tokenizer PATH] [--ctx 512] [--threads N] [--json]
+                     [--max-docs N] [--max-chars N] [--dump OUT] FILE...
 
 Scores corpus files with a Llama-family checkpoint (config.json model_type
 llama, mistral or qwen2; safetensors in F32, F16 or BF16, one file or sharded)
@@ -31,6 +32,8 @@ bits = -sum log2 p(token), bytes = UTF-8 length of the document.
   --threads N       threads (default: all cores)
   --json            print a JSON summary as the last line:
                     {"bits","bytes","tokens","bpb","files":{FILE:{...}}}
+  --max-docs N      only the first N (non-empty) documents of each file
+  --max-chars N     cut each document to its first N characters first
   --dump OUT        write per-token natural-log probabilities, one JSON line
                     per document: {"file","doc","tokens":[ids],"logprobs":[...]}
   --quiet           no progress on stderr
@@ -43,6 +46,16 @@ struct Totals {
   uint64_t docs = 0;
   double bpb() const { return bytes ? bits / static_cast<double>(bytes) : 0; }
 };
+
+// The first n characters (code points) of UTF-8 text; invalid bytes count as one.
+std::string FirstCharacters(const std::string& text, int n) {
+  size_t end = 0;
+  for (int count = 0; end < text.size() && count < n; ++count) {
+    ++end;
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+  }
+  return text.substr(0, end);
+}
 
 void AppendTotals(const Totals& t, std::string* out) {
   absl::StrAppendFormat(out, "{\"bits\":%.6f,\"bytes\":%d,\"tokens\":%d,\"bpb\":%.8f}", t.bits, t.bytes, t.tokens,
@@ -58,6 +71,10 @@ absl::Status Run(const Args& args) {
   if (!ctx.ok()) return ctx.status();
   absl::StatusOr<int> threads = args.IntValue("--threads", 0, 1, 1024);
   if (!threads.ok()) return threads.status();
+  absl::StatusOr<int> max_docs = args.IntValue("--max-docs", 0, 1, 1 << 30);
+  if (!max_docs.ok()) return max_docs.status();
+  absl::StatusOr<int> max_chars = args.IntValue("--max-chars", 0, 1, 1 << 30);
+  if (!max_chars.ok()) return max_chars.status();
   if (!std::filesystem::is_directory(model_dir)) {
     return absl::InvalidArgumentError(absl::StrFormat("%s is not a model folder", model_dir));
   }
@@ -68,6 +85,11 @@ absl::Status Run(const Args& args) {
   absl::StatusOr<std::unique_ptr<TransformerLM>> model = TransformerLM::Load(model_dir, load);
   if (!model.ok()) return model.status();
 
+  const int trained_context = (*model)->config().max_positions;
+  if (trained_context > 0 && *ctx > trained_context && !args.Has("--quiet")) {
+    std::fprintf(stderr, "tokgraft eval: warning: --ctx %d is longer than the model's max_position_embeddings %d\n",
+                 *ctx, trained_context);
+  }
   std::FILE* dump = nullptr;
   const std::optional<std::string> dump_path = args.Value("--dump");
   if (dump_path) {
@@ -84,7 +106,11 @@ absl::Status Run(const Args& args) {
       status = text.status();
       break;
     }
-    const std::vector<std::string> docs = SplitCorpusDocuments(*text);
+    std::vector<std::string> docs = SplitCorpusDocuments(*text);
+    if (*max_chars > 0) {
+      for (std::string& doc : docs) doc = FirstCharacters(doc, *max_chars);
+    }
+    if (*max_docs > 0 && docs.size() > static_cast<size_t>(*max_docs)) docs.resize(*max_docs);
     Totals totals;
     for (size_t d = 0; d < docs.size() && status.ok(); ++d) {
       progress.Update(absl::StrFormat("%s: document %d / %d (%.0f s)", file, d + 1, docs.size(), progress.Elapsed()));
@@ -159,7 +185,7 @@ absl::Status Run(const Args& args) {
 absl::Status RunEval(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--json", "--quiet"};
-  for (const char* option : {"--tokenizer", "--ctx", "--threads", "--dump"}) spec.values[option] = option;
+  for (const char* option : {"--tokenizer", "--ctx", "--threads", "--dump", "--max-docs", "--max-chars"}) spec.values[option] = option;
   absl::StatusOr<Args> args = Args::Parse(argv, spec);
   if (!args.ok()) return args.status();
   return Run(*args);

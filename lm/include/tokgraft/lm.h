@@ -32,8 +32,9 @@ class TokenLM {
   // Appends `tokens` to the state (cheap: what the state already holds is
   // not evaluated again). If `logprobs` is given, it receives, row-major,
   // tokens.size() x vocab_size() values: the distribution of the next token
-  // after each appended token. Fails on ids outside the vocabulary or a
-  // state longer than the model's context.
+  // after each appended token. Fails on ids outside the vocabulary. (Rotary
+  // positions have no hard limit: a transformer state may grow past the
+  // context it was trained on, with the quality that gives.)
   virtual absl::Status Append(LmState* state, absl::Span<const uint32_t> tokens,
                               std::vector<float>* logprobs) const = 0;
   // An independent copy of `state`.
