@@ -100,7 +100,36 @@ expect_error count-merge-mismatch "made with pre-tokenizer 'gpt2', not 'digits-b
 if [ -e "$work/trained.json" ] || [ -e "$work/trained.json.partial" ] || [ -e "$work/sum.counts.partial" ]; then
   failed=$((failed + 1)); echo "FAIL a failed run left an output file behind"; else passed=$((passed + 1)); fi
 
-for cmd in encode decode info train count merge-batch; do
+# Models for eval: a valid config, then broken weights or configs.
+model="$work/model"
+mkdir -p "$model"
+cp "$demo" "$model/tokenizer.json"
+printf 'hello\n' > "$work/doc.txt"
+config='{"model_type":"llama","hidden_size":4,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,"vocab_size":8,"eos_token_id":0}'
+printf '%s' "$config" > "$model/config.json"
+printf 'abc' > "$model/model.safetensors"
+expect_error eval-truncated 'no header length' "$tokgraft" eval "$model" "$work/doc.txt"
+safetensors() {  # safetensors FILE HEADER DATA_BYTES
+  python3 -c 'import struct,sys; h=sys.argv[2].encode(); open(sys.argv[1],"wb").write(struct.pack("<Q",len(h))+h+bytes(int(sys.argv[3])))' "$@"
+}
+safetensors "$model/model.safetensors" '{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}' 12
+expect_error eval-overlap 'tensors a and b overlap' "$tokgraft" eval "$model" "$work/doc.txt"
+safetensors "$model/model.safetensors" '{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}' 8
+expect_error eval-past-end 'runs past the end of the data' "$tokgraft" eval "$model" "$work/doc.txt"
+safetensors "$model/model.safetensors" '{"model.embed_tokens.weight":{"dtype":"I32","shape":[8,4],"data_offsets":[0,128]}}' 128
+expect_error eval-dtype 'dtype I32 is not supported' "$tokgraft" eval "$model" "$work/doc.txt"
+safetensors "$model/model.safetensors" '{"model.embed_tokens.weight":{"dtype":"F32","shape":[8,5],"data_offsets":[0,160]}}' 160
+expect_error eval-shape 'model.embed_tokens.weight has shape [8,5], the config needs [8,4]' \
+  "$tokgraft" eval "$model" "$work/doc.txt"
+safetensors "$model/model.safetensors" '{"model.embed_tokens.weight":{"dtype":"F32","shape":[8,4],"data_offsets":[0,128]}}' 128
+expect_error eval-missing-tensor 'missing tensor model.norm.weight' "$tokgraft" eval "$model" "$work/doc.txt"
+printf '{"model_type":"llama","hidden_size":4}' > "$model/config.json"
+expect_error eval-config-field 'intermediate_size is missing' "$tokgraft" eval "$model" "$work/doc.txt"
+printf '{"model_type":"gpt_neox"}' > "$model/config.json"
+expect_error eval-architecture 'model_type "gpt_neox" is not supported' "$tokgraft" eval "$model" "$work/doc.txt"
+expect_error eval-not-a-folder 'is not a model folder' "$tokgraft" eval "$work/doc.txt" "$work/doc.txt"
+
+for cmd in encode decode info train count merge-batch eval; do
   if "$tokgraft" "$cmd" --help | grep -q "usage: tokgraft $cmd"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL $cmd --help"; fi
 done
