@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libabsl-dev libicu-dev libpcre2-dev libsimdjson-dev libsentencepiece-dev libeigen3-dev
   libgtest-dev googletest
-  sentencepiece python3 python3-numpy time libopenblas-dev
+  sentencepiece python3 python3-numpy time libopenblas-openmp-dev
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -36,19 +36,16 @@ absl::StatusOr<std::vector<double>> ScoreTokens(const TransformerLM& model, cons
   std::vector<uint32_t> sequence = {static_cast<uint32_t>(eos)};
   sequence.insert(sequence.end(), tokens.begin(), tokens.end());
   // Windows of `context` inputs, each predicting the token after every input.
-  std::vector<std::vector<uint32_t>> windows;
+  std::vector<std::vector<uint32_t>> windows, targets;
   for (size_t start = 0; start + 1 < sequence.size(); start += context) {
     const size_t end = std::min(sequence.size() - 1, start + context);
     windows.emplace_back(sequence.begin() + start, sequence.begin() + end);
+    targets.emplace_back(sequence.begin() + start + 1, sequence.begin() + end + 1);
   }
   std::vector<std::vector<float>> logprobs;
-  if (absl::Status s = model.ScoreBatch(windows, &logprobs); !s.ok()) return s;
+  if (absl::Status s = model.ScoreTargets(windows, targets, &logprobs); !s.ok()) return s;
   std::vector<double> out;
-  const size_t vocab = model.vocab_size();
-  size_t target = 1;
-  for (size_t w = 0; w < windows.size(); ++w) {
-    for (size_t i = 0; i < windows[w].size(); ++i) out.push_back(logprobs[w][i * vocab + sequence[target++]]);
-  }
+  for (const std::vector<float>& window : logprobs) out.insert(out.end(), window.begin(), window.end());
   return out;
 }
 

@@ -4,6 +4,7 @@
 // every matrix product, and only attention is done per sequence.
 #include <omp.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -12,6 +13,8 @@
 #include "absl/strings/str_format.h"
 #include "tokgraft/lm.h"
 #include "transformer_weights.h"
+
+extern "C" void openblas_set_num_threads(int threads);
 
 namespace tokgraft {
 namespace {
@@ -79,6 +82,22 @@ class LlamaLM : public TransformerLM {
 
   absl::Status ScoreBatch(const std::vector<std::vector<uint32_t>>& sequences,
                           std::vector<std::vector<float>>* logprobs) const override {
+    return ScoreFresh(sequences, logprobs, nullptr);
+  }
+
+  absl::Status ScoreTargets(const std::vector<std::vector<uint32_t>>& sequences,
+                            const std::vector<std::vector<uint32_t>>& targets,
+                            std::vector<std::vector<float>>* logprobs) const override {
+    if (targets.size() != sequences.size()) {
+      return absl::InvalidArgumentError("ScoreTargets: one target list per sequence is needed");
+    }
+    return ScoreFresh(sequences, logprobs, &targets);
+  }
+
+ private:
+  absl::Status ScoreFresh(const std::vector<std::vector<uint32_t>>& sequences,
+                          std::vector<std::vector<float>>* logprobs,
+                          const std::vector<std::vector<uint32_t>>* targets) const {
     std::vector<std::unique_ptr<LmState>> states;
     std::vector<Segment> segments;
     int row = 0;
@@ -87,11 +106,10 @@ class LlamaLM : public TransformerLM {
       segments.push_back({static_cast<KvState*>(states.back().get()), s, row});
       row += static_cast<int>(s.size());
     }
-    logprobs->assign(sequences.size(), {});
-    return Forward(segments, logprobs);
+    logprobs->resize(sequences.size());
+    return Forward(segments, logprobs, targets);
   }
 
- private:
   absl::Status Check(const std::vector<Segment>& segments) const {
     for (const Segment& s : segments) {
       for (uint32_t id : s.tokens) {
@@ -159,11 +177,31 @@ class LlamaLM : public TransformerLM {
     }
   }
 
-  absl::Status Forward(const std::vector<Segment>& segments, std::vector<std::vector<float>>* logprobs) const {
+  // Evaluates the segments. With `targets` (one per token), logprobs[s]
+  // receives only the log-probability of each target; else whole rows.
+  absl::Status Forward(const std::vector<Segment>& segments, std::vector<std::vector<float>>* logprobs,
+                       const std::vector<std::vector<uint32_t>>* targets = nullptr) const {
     if (absl::Status s = Check(segments); !s.ok()) return s;
-    Eigen::setNbThreads(threads_);
+    if (targets) {
+      for (size_t s = 0; s < segments.size(); ++s) {
+        if ((*targets)[s].size() != segments[s].tokens.size()) {
+          return absl::InvalidArgumentError("ScoreTargets: one target per input token is needed");
+        }
+        for (uint32_t id : (*targets)[s]) {
+          if (id >= static_cast<uint32_t>(config_.vocab_size)) {
+            return absl::InvalidArgumentError(
+                absl::StrFormat("target id %d is outside the model's vocabulary (%d)", id, config_.vocab_size));
+          }
+        }
+      }
+    }
     int rows = 0;
     for (const Segment& s : segments) rows += static_cast<int>(s.tokens.size());
+    // OpenBLAS's thread count is process-wide. A product with a handful of
+    // rows (generation) is slower shared between threads than on one.
+    const int blas_threads = rows >= 16 ? threads_ : 1;
+    static std::atomic<int> current_blas_threads{0};
+    if (current_blas_threads.exchange(blas_threads) != blas_threads) openblas_set_num_threads(blas_threads);
     if (rows == 0) {
       if (logprobs) {
         for (auto& l : *logprobs) l.clear();
@@ -206,20 +244,33 @@ class LlamaLM : public TransformerLM {
     }
     if (logprobs == nullptr) return absl::OkStatus();
     RmsNorm(x, weights_.final_norm, c.rms_norm_eps, &h);
-    Matrix logits = h * weights_.output().transpose();
-    // Log-softmax per row, vectorized in float32: with the maximum
-    // subtracted first it agrees with the reference's float64 to ~1e-6.
-#pragma omp parallel for num_threads(threads_) if (logits.rows() >= 16)
-    for (Eigen::Index r = 0; r < logits.rows(); ++r) {
-      auto row = logits.row(r).array();
-      const float max = row.maxCoeff();
-      row -= max;
-      row -= std::log(row.exp().sum());
-    }
+    // Logits in chunks of rows, so that no vocabulary-wide buffer larger than
+    // a chunk is ever allocated (fresh large allocations cost page faults).
+    constexpr int kChunkRows = 128;
+    const Eigen::Index vocab = c.vocab_size;
+    thread_local std::vector<float> chunk;
     for (size_t s = 0; s < segments.size(); ++s) {
       const Segment& seg = segments[s];
-      const float* first = logits.row(seg.row).data();
-      (*logprobs)[s].assign(first, first + seg.tokens.size() * c.vocab_size);
+      const int n = static_cast<int>(seg.tokens.size());
+      std::vector<float>& out = (*logprobs)[s];
+      out.resize(targets ? n : n * vocab);
+      for (int first = 0; first < n; first += kChunkRows) {
+        const int m = std::min(kChunkRows, n - first);
+        if (targets) chunk.resize(static_cast<size_t>(m) * vocab);
+        Eigen::Map<Matrix> logits(targets ? chunk.data() : out.data() + first * vocab, m, vocab);
+        logits.noalias() = h.middleRows(seg.row + first, m) * weights_.output().transpose();
+        // Log-softmax per row, vectorized in float32: with the maximum
+        // subtracted first it agrees with the reference's float64 to ~1e-6.
+#pragma omp parallel for num_threads(threads_) if (m >= 16)
+        for (int r = 0; r < m; ++r) {
+          auto row = logits.row(r).array();
+          row -= row.maxCoeff();
+          row -= std::log(row.exp().sum());
+        }
+        if (targets) {
+          for (int r = 0; r < m; ++r) out[first + r] = logits(r, (*targets)[s][first + r]);
+        }
+      }
     }
     return absl::OkStatus();
   }

@@ -76,6 +76,12 @@ class TransformerLM : public TokenLM {
   // for sequence s, (*logprobs)[s] is len(s) x vocab_size(), row-major.
   virtual absl::Status ScoreBatch(const std::vector<std::vector<uint32_t>>& sequences,
                                   std::vector<std::vector<float>>* logprobs) const = 0;
+  // As ScoreBatch, keeping only the log-probability of one target per
+  // position: (*logprobs)[s][i] = log p(targets[s][i] | sequences[s][0..i]).
+  // Much less memory than whole rows when the vocabulary is large.
+  virtual absl::Status ScoreTargets(const std::vector<std::vector<uint32_t>>& sequences,
+                                    const std::vector<std::vector<uint32_t>>& targets,
+                                    std::vector<std::vector<float>>* logprobs) const = 0;
 };
 
 // A table model for tests and examples: the next-token distribution depends
