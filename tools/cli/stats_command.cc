@@ -1,5 +1,7 @@
 // tokgraft stats: compares tokenizers on a corpus of categories (JSON and an
 // HTML report); the numbers come from the stats library (tokgraft/stats.h).
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -18,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kHelp[] = R"(usage: tokgraft stats -t PATH [-t PATH ...] [--corpus DIR | FILE ...] [--json]
+constexpr char kHelp[] = R"(usage: tokgraft stats -t PATH [-t PATH ...] [--corpus DIR | FILE ...] [--out DIR] [--json]
 
 Compares tokenizers on a corpus: per tokenizer and category, bytes and
 characters per token, tokens per word (ICU words) and the share of words split
@@ -36,9 +38,11 @@ are grouped, and encode speed; across tokenizers, the tokens they share.
   FILE ...              instead of --corpus: these files, one category each.
                         Documents are separated by a line holding only U+001E
   --json                print every number as one JSON document
+  --out DIR             write DIR/index.html (self-contained report) and
+                        DIR/stats.json
   --threads N           encode on N threads (default 2)
   --hunspell-dir DIR    Hunspell dictionaries (default /usr/share/hunspell)
-Without --json, prints a summary table.
+Without --json or --out, prints a summary table.
 )";
 
 std::string DefaultCorpusDir() {
@@ -84,6 +88,30 @@ std::string TokenizerName(const std::string& path, std::set<std::string>* taken)
   return unique;
 }
 
+// Writes index.html and stats.json into a fresh sibling directory, then
+// moves them into `dir`, so that a failure leaves no half-written report.
+absl::Status WriteReport(const std::string& dir, const std::string& html, const std::string& json) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return absl::InvalidArgumentError(absl::StrFormat("cannot create %s: %s", dir, error.message()));
+  const std::string staging = absl::StrFormat("%s/.stats-partial-%d", dir, getpid());
+  fs::create_directory(staging, error);
+  if (error) return absl::InvalidArgumentError(absl::StrFormat("cannot write %s: %s", dir, error.message()));
+  absl::Status status = WriteFileAtomically(staging + "/index.html", html);
+  if (status.ok()) status = WriteFileAtomically(staging + "/stats.json", json);
+  if (status.ok()) {
+    for (const char* name : {"index.html", "stats.json"}) {
+      fs::rename(staging + "/" + name, dir + "/" + name, error);
+      if (error) {
+        status = absl::ResourceExhaustedError(absl::StrFormat("cannot write %s/%s: %s", dir, name, error.message()));
+        break;
+      }
+    }
+  }
+  fs::remove_all(staging, error);
+  return status;
+}
+
 std::string Summary(const stats::StatsReport& report) {
   std::string s = absl::StrFormat("%-14s %8s %8s %8s %8s %8s %8s %8s\n", "tokenizer", "vocab", "bytes/t", "chars/t",
                                   "tok/word", "split", "renyi", "MB/s");
@@ -93,7 +121,7 @@ std::string Summary(const stats::StatsReport& report) {
                           stats::TokensPerWord(t.overall), stats::SplitWordShare(t.overall),
                           t.overall.renyi_efficiency, stats::EncodeMegabytesPerSecond(t));
   }
-  absl::StrAppendFormat(&s, "%d categories, %.1f s (--json for every number)\n", report.categories.size(),
+  absl::StrAppendFormat(&s, "%d categories, %.1f s (--json or --out DIR for every number)\n", report.categories.size(),
                         report.seconds);
   return s;
 }
@@ -104,6 +132,7 @@ absl::Status RunStats(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--json"};
   spec.values = {{"--corpus", "--corpus"},
+                 {"--out", "--out"},
                  {"--threads", "--threads"},
                  {"--hunspell-dir", "--hunspell-dir"}};
   AddTokenizerOptions(&spec);
@@ -144,10 +173,13 @@ absl::Status RunStats(const std::vector<std::string>& argv) {
   absl::StatusOr<stats::StatsReport> report = stats::ComputeStats(tokenizers, *corpus, options);
   if (!report.ok()) return report.status();
   const std::string json = stats::StatsToJson(*report);
+  if (std::optional<std::string> out_dir = args->Value("--out")) {
+    if (absl::Status s = WriteReport(*out_dir, stats::StatsToHtml(*report), json); !s.ok()) return s;
+  }
   Output out;
   if (args->Has("--json")) {
     out.Append(json);
-  } else {
+  } else if (!args->Value("--out")) {
     out.Append(Summary(*report));
   }
   return out.Flush();

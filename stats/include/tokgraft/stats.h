@@ -154,6 +154,8 @@ double EncodeMegabytesPerSecond(const TokenizerStats& t);
 
 // One JSON document with every number (schema: README, "tokgraft stats").
 std::string StatsToJson(const StatsReport& report);
+// A self-contained HTML page: inline SVG charts and tables, no network.
+std::string StatsToHtml(const StatsReport& report);
 
 }  // namespace tokgraft::stats
 
