@@ -132,8 +132,8 @@ expect_error eval-not-a-folder 'is not a model folder' "$tokgraft" eval "$work/d
 # Statistics: bad tokenizers and corpora are named; a failed run writes no report.
 mkdir -p "$work/no-txt"
 expect_error stats-no-tokenizer 'missing -t PATH' "$tokgraft" stats "$src/data/demo.txt"
-expect_error stats-missing-tokenizer "tokenizer $work/nope.json: " "$tokgraft" stats -t "$work/nope.json" "$src/data/demo.txt"
-expect_error stats-one-bad-tokenizer "tokenizer $work/t.json: " \
+expect_error stats-missing-tokenizer "$work/nope.json does not exist" "$tokgraft" stats -t "$work/nope.json" "$src/data/demo.txt"
+expect_error stats-one-bad-tokenizer "$work/t.json is not valid JSON" \
   "$tokgraft" stats -t "$demo" -t "$work/t.json" --out "$work/stats-report" "$src/data/demo.txt"
 expect_error stats-empty-corpus-dir "empty corpus: no .txt files in $work/no-txt" "$tokgraft" stats -t "$demo" --corpus "$work/no-txt"
 expect_error stats-corpus-not-dir "corpus $work/nope is not a directory" "$tokgraft" stats -t "$demo" --corpus "$work/nope"

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "args.h"
 #include "commands.h"
@@ -163,7 +164,11 @@ absl::Status RunStats(const std::vector<std::string>& argv) {
     const auto start = std::chrono::steady_clock::now();
     absl::StatusOr<std::unique_ptr<Tokenizer>> tok = LoadTokenizer(path, load_options);
     if (!tok.ok()) {
-      return absl::Status(tok.status().code(), absl::StrFormat("tokenizer %s: %s", path, tok.status().message()));
+      // Loader messages usually name the file already.
+      const std::string message(tok.status().message());
+      return absl::Status(tok.status().code(), absl::StrContains(message, path)
+                                                   ? message
+                                                   : absl::StrFormat("tokenizer %s: %s", path, message));
     }
     loaded.push_back(*std::move(tok));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
