@@ -43,24 +43,24 @@ absl::StatusOr<NumberHandling> AnalyzeNumbers(const Tokenizer& tokenizer, const 
                                 : numbers.longest_digit_token <= 3 ? "groups of 1-3"
                                                                    : "free";
 
-  const std::string probe = kNumberProbe;
-  EncodeOptions options;
-  options.with_offsets = true;
-  absl::StatusOr<Encoding> encoding = tokenizer.Encode(probe, options);
+  absl::StatusOr<Encoding> encoding = tokenizer.Encode(kNumberProbe);
   if (!encoding.ok()) return encoding.status();
-  // Each digit run of the probe, as the digit counts of the tokens over it.
+  // Each digit run of the probe, as the digit counts of its tokens. Token
+  // bytes, not offsets, decide: a prepended "▁" may carry the offsets of the
+  // first character.
   std::vector<std::vector<size_t>> runs;
-  size_t run_end = 0;  // end of the digit run being followed
-  for (size_t i = 0; i < encoding->ids.size(); ++i) {
-    const ByteSpan span = encoding->offsets[i];
-    const std::string_view piece = std::string_view(probe).substr(span.begin, span.end - span.begin);
-    const size_t digits = std::count_if(piece.begin(), piece.end(), IsDigit);
-    if (digits == 0) continue;
+  bool in_run = false;
+  for (uint32_t id : encoding->ids) {
+    const std::string_view piece = id < table.vocab_size() ? std::string_view(table.bytes[id]) : std::string_view();
+    const size_t first = piece.find_first_of("0123456789");
+    if (first == std::string_view::npos) {
+      in_run = false;
+      continue;
+    }
     numbers.probe_pieces.emplace_back(piece);
-    const size_t first_digit = span.begin + piece.find_first_of("0123456789");
-    if (runs.empty() || first_digit != run_end) runs.emplace_back();
-    runs.back().push_back(digits);
-    run_end = span.begin + piece.find_last_of("0123456789") + 1;
+    if (!in_run || first > 0) runs.emplace_back();
+    runs.back().push_back(std::count_if(piece.begin(), piece.end(), IsDigit));
+    in_run = piece.find_last_of("0123456789") + 1 == piece.size();
   }
   numbers.observed_grouping = ClassifyDigitGroups(runs);
   // Groups from one end are a special case of "groups of 1-3".

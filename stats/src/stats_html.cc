@@ -138,12 +138,14 @@ std::string FactsTable(const StatsReport& report) {
     absl::StrAppendFormat(
         &html,
         "<tr><td class=\"l\">%s</td><td class=\"l\">%s %s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td>"
-        "<td>%d</td><td>%d</td><td>%d</td><td>%d</td><td class=\"l\">%s / %s%s</td><td>%s</td><td>%s</td>"
+        "<td>%d</td><td>%d</td><td>%d</td><td>%d</td><td class=\"l\">%s / %s%s<br><code>%s</code></td><td>%s</td>"
+        "<td>%s</td>"
         "<td class=\"l\"><code>%s</code></td><td class=\"l\"><code>%s</code></td></tr>",
         EscapeHtml(t.name), EscapeHtml(f.format), EscapeHtml(f.model_type), f.vocab_size, f.regular_tokens,
         f.byte_fallback_tokens, 256 - f.missing_bytes.size(), f.special_tokens, f.added_tokens,
         f.reachability_checked, f.unreachable, EscapeHtml(f.numbers.vocabulary_grouping),
         EscapeHtml(f.numbers.observed_grouping), f.numbers.consistent ? "" : " (inconsistent)",
+        EscapeHtml(absl::StrJoin(f.numbers.probe_pieces, "|")),
         Number(t.load_seconds), Number(EncodeMegabytesPerSecond(t), 1), absl::StrJoin(unreachable, " "),
         absl::StrJoin(longest, " "));
   }

@@ -90,7 +90,10 @@ TEST(NumberHandlingTest, IndividualDigitsAreDetectedAndVerified) {
 TEST(NumberHandlingTest, PublishedTokenizers) {
   auto llama3 = testing::LoadShared("tokenizers/llama3.json");
   auto gemma3 = testing::LoadShared("tokenizers/gemma3.json");
-  if (llama3 == nullptr || gemma3 == nullptr) GTEST_SKIP() << "needs $TOKGRAFT_DATA/tokenizers (llama3, gemma3)";
+  auto llama2 = testing::LoadShared("tokenizers/llama2.json");
+  if (llama3 == nullptr || gemma3 == nullptr || llama2 == nullptr) {
+    GTEST_SKIP() << "needs $TOKGRAFT_DATA/tokenizers (llama3, gemma3, llama2)";
+  }
   absl::StatusOr<NumberHandling> l = AnalyzeNumbers(*llama3, BuildTokenTable(*llama3));
   ASSERT_TRUE(l.ok());
   EXPECT_EQ(l->vocabulary_grouping, "groups of 1-3");
@@ -102,6 +105,12 @@ TEST(NumberHandlingTest, PublishedTokenizers) {
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(g->vocabulary_grouping, "single digits");
   EXPECT_EQ(g->observed_grouping, "single digits");
+  // llama2 prepends "▁", whose offsets cover the first digit: not a digit piece.
+  absl::StatusOr<NumberHandling> l2 = AnalyzeNumbers(*llama2, BuildTokenTable(*llama2));
+  ASSERT_TRUE(l2.ok());
+  EXPECT_EQ(std::vector<std::string>(l2->probe_pieces.begin(), l2->probe_pieces.begin() + 3),
+            std::vector<std::string>({"1", "2", "3"}));
+  EXPECT_EQ(l2->observed_grouping, "single digits");
 }
 
 }  // namespace

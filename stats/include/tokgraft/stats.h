@@ -77,7 +77,7 @@ struct NumberHandling {
   std::string vocabulary_grouping;
   size_t longest_digit_token = 0;  // digits in the longest all-digit token
   size_t digit_tokens = 0;         // tokens made only of ASCII digits
-  // From encoding text: the digit runs of kNumberProbe, token by token.
+  // From encoding kNumberProbe: the bytes of its tokens that hold digits.
   std::vector<std::string> probe_pieces;
   // "single digits", "groups of 3 from the left", "groups of 3 from the
   // right", "groups of 1-3" or "free", from the probe's digit pieces.
