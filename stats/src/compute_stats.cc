@@ -18,9 +18,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // The dictionary of a category's language, or null if it has none.
 absl::StatusOr<std::unique_ptr<WordDictionary>> OpenDictionary(const std::string& category,
@@ -77,7 +75,9 @@ absl::StatusOr<StatsReport> ComputeStats(const std::vector<NamedTokenizer>& toke
     stats.path = named.path;
     stats.load_seconds = named.load_seconds;
     absl::StatusOr<TokenizerFacts> facts = ComputeTokenizerFacts(*named.tokenizer, tables.back(), options.threads);
-    if (!facts.ok()) return absl::Status(facts.status().code(), named.name + ": " + std::string(facts.status().message()));
+    if (!facts.ok()) {
+      return absl::Status(facts.status().code(), named.name + ": " + std::string(facts.status().message()));
+    }
     stats.facts = *std::move(facts);
     report.tokenizers.push_back(std::move(stats));
   }
@@ -118,8 +118,9 @@ absl::StatusOr<StatsReport> ComputeStats(const std::vector<NamedTokenizer>& toke
             tokenizers[t].tokenizer->EncodeBatch(batch.views, encode_options, options.threads);
         report.tokenizers[t].encode_seconds += SecondsSince(encode_start);
         if (!encodings.ok()) {
-          return absl::Status(encodings.status().code(), absl::StrFormat("%s with %s: %s", file.path, tokenizers[t].name,
-                                                                         encodings.status().message()));
+          return absl::Status(
+              encodings.status().code(),
+              absl::StrFormat("%s with %s: %s", file.path, tokenizers[t].name, encodings.status().message()));
         }
         for (size_t d = 0; d < n; ++d) {
           category[t].AddDocument(batch.docs[d], batch.characters[d], batch.words[d], (*encodings)[d]);

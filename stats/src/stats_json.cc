@@ -42,8 +42,9 @@ void AppendWordValidity(const std::optional<WordValidity>& validity, std::string
   }
   out->append("{\"dictionary\":");
   AppendJsonString(validity->dictionary, out);
-  absl::StrAppendFormat(out, ",\"alphabetic_tokens\":%d,\"valid_tokens\":%d,\"valid_share\":",
-                        validity->alphabetic_tokens, validity->valid_tokens);
+  absl::StrAppendFormat(out,
+                        ",\"alphabetic_tokens\":%d,\"valid_tokens\":%d,\"valid_share\":", validity->alphabetic_tokens,
+                        validity->valid_tokens);
   AppendNumber(validity->alphabetic_tokens ? double(validity->valid_tokens) / validity->alphabetic_tokens : NAN, out);
   absl::StrAppendFormat(out, ",\"word_initial_tokens\":%d,\"word_initial_valid\":%d,\"word_initial_valid_share\":",
                         validity->word_initial_tokens, validity->word_initial_valid);
@@ -94,10 +95,12 @@ void AppendFacts(const TokenizerFacts& f, std::string* out) {
   AppendJsonString(f.format, out);
   out->append(",\"model_type\":");
   AppendJsonString(f.model_type, out);
-  absl::StrAppendFormat(out, ",\"vocab_size\":%d,\"regular_tokens\":%d,\"byte_fallback_tokens\":%d",
-                        f.vocab_size, f.regular_tokens, f.byte_fallback_tokens);
+  absl::StrAppendFormat(out, ",\"vocab_size\":%d,\"regular_tokens\":%d,\"byte_fallback_tokens\":%d", f.vocab_size,
+                        f.regular_tokens, f.byte_fallback_tokens);
   absl::StrAppendFormat(out, ",\"byte_coverage\":{\"covered\":%d,\"missing\":[", 256 - f.missing_bytes.size());
-  for (size_t i = 0; i < f.missing_bytes.size(); ++i) absl::StrAppendFormat(out, "%s%d", i ? "," : "", f.missing_bytes[i]);
+  for (size_t i = 0; i < f.missing_bytes.size(); ++i) {
+    absl::StrAppendFormat(out, "%s%d", i ? "," : "", f.missing_bytes[i]);
+  }
   absl::StrAppendFormat(out, "]},\"special_tokens\":%d,\"added_tokens\":%d,\"added_token_examples\":[",
                         f.special_tokens, f.added_tokens);
   for (size_t i = 0; i < f.added_token_examples.size(); ++i) {
