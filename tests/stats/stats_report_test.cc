@@ -1,4 +1,5 @@
 // ComputeStats end to end on the committed tokenizers, and its JSON and HTML.
+#include <fstream>
 #include <regex>
 
 #include "gtest/gtest.h"
@@ -99,6 +100,43 @@ TEST_F(StatsReportTest, EmptyCorpusFileIsNamed) {
   absl::StatusOr<StatsReport> report = ComputeStats(tokenizers_, corpus_, StatsOptions());
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().message(), corpus_.back().path + ": no text (empty corpus file)");
+}
+
+}  // namespace
+}  // namespace tokgraft::stats
+
+namespace tokgraft::stats {
+namespace {
+
+// Published tokenizers on the English dev text: relations that hold for any
+// sound implementation (a bigger, newer vocabulary compresses English better).
+TEST(PublishedStatsTest, Llama3CompressesEnglishBetterThanLlama2) {
+  auto llama3 = testing::LoadShared("tokenizers/llama3.json");
+  auto llama2 = testing::LoadShared("tokenizers/llama2.json");
+  const std::string en = testing::SharedDataDir() + "/corpus/dev/en.txt";
+  if (llama3 == nullptr || llama2 == nullptr || !std::ifstream(en).good()) {
+    GTEST_SKIP() << "needs $TOKGRAFT_DATA (tokenizers/llama3.json, tokenizers/llama2.json, corpus/dev/en.txt)";
+  }
+  absl::StatusOr<StatsReport> report =
+      ComputeStats({{"llama3", "", llama3.get(), 0}, {"llama2", "", llama2.get(), 0}}, {{"en", en}}, StatsOptions());
+  ASSERT_TRUE(report.ok()) << report.status();
+  const TextMetrics& l3 = report->tokenizers[0].categories[0];
+  const TextMetrics& l2 = report->tokenizers[1].categories[0];
+  EXPECT_EQ(l3.words, l2.words);  // words do not depend on the tokenizer
+  EXPECT_GT(BytesPerToken(l3), 4.0);
+  EXPECT_GT(BytesPerToken(l3), BytesPerToken(l2));
+  EXPECT_LT(TokensPerWord(l3), TokensPerWord(l2));
+  EXPECT_LT(SplitWordShare(l3), SplitWordShare(l2));
+  EXPECT_GT(TokensPerWord(l3), 1.0);
+  // Both vocabularies hold most of llama2's 32k tokens in common form.
+  EXPECT_GT(report->shared_tokens[0][1], 20000u);
+  EXPECT_EQ(report->tokenizers[0].facts.unreachable, 0u);
+  EXPECT_EQ(report->tokenizers[1].facts.byte_fallback_tokens, 256u);
+  EXPECT_TRUE(report->tokenizers[1].facts.missing_bytes.empty());
+  if (l3.word_validity) {
+    // Most alphabetic tokens used on English text are English words.
+    EXPECT_GT(double(l3.word_validity->valid_tokens) / l3.word_validity->alphabetic_tokens, 0.6);
+  }
 }
 
 }  // namespace
