@@ -143,6 +143,9 @@ expect_error stats-invalid-utf8 'bad-utf8.txt: invalid UTF-8 at byte 1' \
   "$tokgraft" stats -t "$demo" --json "$src/data/demo.txt" "$work/bad-utf8.txt"
 expect_error stats-corpus-and-files 'give --corpus DIR or FILEs, not both' \
   "$tokgraft" stats -t "$demo" --corpus "$work/no-txt" "$src/data/demo.txt"
+mkdir -p "$work/other" && cp "$src/data/demo.txt" "$work/other/demo.txt"
+expect_error stats-duplicate-category 'two corpus files make category "demo"' \
+  "$tokgraft" stats -t "$demo" "$src/data/demo.txt" "$work/other/demo.txt"
 expect_error stats-unwritable-out 'cannot create /dev/null/report' \
   "$tokgraft" stats -t "$demo" --out /dev/null/report "$src/data/demo.txt"
 if [ -e "$work/stats-report" ]; then

@@ -60,7 +60,15 @@ absl::StatusOr<std::vector<stats::CorpusFile>> CorpusFromArgs(const Args& args) 
   std::vector<stats::CorpusFile> corpus;
   if (!args.positional().empty()) {
     if (args.Value("--corpus")) return absl::InvalidArgumentError("give --corpus DIR or FILEs, not both");
-    for (const std::string& path : args.positional()) corpus.push_back({CategoryOf(path), path});
+    std::set<std::string> categories;
+    for (const std::string& path : args.positional()) {
+      // Categories are keys of the JSON output and columns of the report.
+      if (!categories.insert(CategoryOf(path)).second) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("two corpus files make category \"%s\" (%s)", CategoryOf(path), path));
+      }
+      corpus.push_back({CategoryOf(path), path});
+    }
     return corpus;
   }
   const std::string dir = args.Value("--corpus").value_or(DefaultCorpusDir());
