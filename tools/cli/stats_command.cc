@@ -97,7 +97,7 @@ std::string TokenizerName(const std::string& path, std::set<std::string>* taken)
   return unique;
 }
 
-// Writes index.html and stats.json into a fresh sibling directory, then
+// Writes index.html and stats.json into a staging directory inside `dir`, then
 // moves them into `dir`, so that a failure leaves no half-written report.
 absl::Status WriteReport(const std::string& dir, const std::string& html, const std::string& json) {
   std::error_code error;
