@@ -6,6 +6,12 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libabsl-dev libicu-dev libpcre2-dev libsimdjson-dev libsentencepiece-dev libeigen3-dev
   libgtest-dev googletest
+  libhunspell-dev
+  # Dictionaries for tokgraft stats' word validity (one per corpus language
+  # that has one), and a browser to render its report in a test.
+  hunspell-en-us hunspell-de-de hunspell-fr hunspell-es hunspell-it hunspell-pt-pt
+  hunspell-ru hunspell-pl hunspell-nl
+  chromium
   sentencepiece python3 python3-numpy time libopenblas-openmp-dev
 )
 missing=()

@@ -129,7 +129,29 @@ printf '{"model_type":"gpt_neox"}' > "$model/config.json"
 expect_error eval-architecture 'model_type "gpt_neox" is not supported' "$tokgraft" eval "$model" "$work/doc.txt"
 expect_error eval-not-a-folder 'is not a model folder' "$tokgraft" eval "$work/doc.txt" "$work/doc.txt"
 
-for cmd in encode decode info train count merge-batch eval; do
+# Statistics: bad tokenizers and corpora are named; a failed run writes no report.
+mkdir -p "$work/no-txt"
+expect_error stats-no-tokenizer 'missing -t PATH' "$tokgraft" stats "$src/data/demo.txt"
+expect_error stats-missing-tokenizer "$work/nope.json does not exist" "$tokgraft" stats -t "$work/nope.json" "$src/data/demo.txt"
+expect_error stats-one-bad-tokenizer "$work/t.json is not valid JSON" \
+  "$tokgraft" stats -t "$demo" -t "$work/t.json" --out "$work/stats-report" "$src/data/demo.txt"
+expect_error stats-empty-corpus-dir "empty corpus: no .txt files in $work/no-txt" "$tokgraft" stats -t "$demo" --corpus "$work/no-txt"
+expect_error stats-corpus-not-dir "corpus $work/nope is not a directory" "$tokgraft" stats -t "$demo" --corpus "$work/nope"
+expect_error stats-empty-file 'empty.txt: no text (empty corpus file)' \
+  "$tokgraft" stats -t "$demo" --out "$work/stats-report" "$src/data/demo.txt" "$work/empty.txt"
+expect_error stats-invalid-utf8 'bad-utf8.txt: invalid UTF-8 at byte 1' \
+  "$tokgraft" stats -t "$demo" --json "$src/data/demo.txt" "$work/bad-utf8.txt"
+expect_error stats-corpus-and-files 'give --corpus DIR or FILEs, not both' \
+  "$tokgraft" stats -t "$demo" --corpus "$work/no-txt" "$src/data/demo.txt"
+mkdir -p "$work/other" && cp "$src/data/demo.txt" "$work/other/demo.txt"
+expect_error stats-duplicate-category 'two corpus files make category "demo"' \
+  "$tokgraft" stats -t "$demo" "$src/data/demo.txt" "$work/other/demo.txt"
+expect_error stats-unwritable-out 'cannot create /dev/null/report' \
+  "$tokgraft" stats -t "$demo" --out /dev/null/report "$src/data/demo.txt"
+if [ -e "$work/stats-report" ]; then
+  failed=$((failed + 1)); echo "FAIL a failed stats run left a report behind"; else passed=$((passed + 1)); fi
+
+for cmd in encode decode info train count merge-batch eval stats; do
   if "$tokgraft" "$cmd" --help | grep -q "usage: tokgraft $cmd"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL $cmd --help"; fi
 done

@@ -21,6 +21,7 @@ const Command kCommands[] = {
     {"count", "text shards -> word-count files that add up (for training at scale)", tokgraft::cli::RunCount},
     {"eval", "bits per byte of a Llama-family checkpoint on corpus files", tokgraft::cli::RunEval},
     {"merge-batch", "dynamic merging: batch-level BPE over encoded documents", tokgraft::cli::RunMergeBatch},
+    {"stats", "compare tokenizers on a corpus: metrics as JSON and an HTML report", tokgraft::cli::RunStats},
 };
 
 void PrintUsage(FILE* to) {
