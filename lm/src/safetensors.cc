@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "simdjson.h"
+#include "tokgraft/atomic_file.h"
 #include "tokgraft/json_string.h"
 
 namespace tokgraft {
@@ -293,44 +294,29 @@ absl::Status WriteSafetensors(const std::string& path, const std::vector<TensorT
   header += "}";
   header.append((8 - header.size() % 8) % 8, ' ');
 
-  const std::string temp = path + ".partial";
-  std::FILE* f = std::fopen(temp.c_str(), "wb");
-  if (f == nullptr) return absl::InvalidArgumentError(absl::StrFormat("cannot write %s: %s", path, std::strerror(errno)));
-  bool ok = true;
-  uint8_t length[8];
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(static_cast<uint64_t>(header.size()) >> (8 * i));
-  ok = ok && std::fwrite(length, 1, 8, f) == 8;
-  ok = ok && std::fwrite(header.data(), 1, header.size(), f) == header.size();
-  std::vector<uint8_t> buffer;
+  absl::StatusOr<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(path);
+  if (!file.ok()) return file.status();
+  std::string length(8, '\0');
+  for (int i = 0; i < 8; ++i) length[i] = static_cast<char>(static_cast<uint64_t>(header.size()) >> (8 * i));
+  (*file)->Write(length);
+  (*file)->Write(header);
+  std::string buffer;
   for (const TensorToWrite* t : sorted) {
     int64_t elements = 1;
     for (int64_t d : t->shape) elements *= d;
     buffer.resize(static_cast<size_t>(elements) * DTypeSize(t->dtype));
-    for (int64_t i = 0; i < elements && ok; ++i) {
+    for (int64_t i = 0; i < elements; ++i) {
       if (t->dtype == DType::kF32) {
         std::memcpy(&buffer[4 * i], &t->values[i], 4);
       } else {
         const uint16_t h = t->dtype == DType::kBF16 ? FloatToBf16(t->values[i]) : FloatToHalf(t->values[i]);
-        buffer[2 * i] = static_cast<uint8_t>(h);
-        buffer[2 * i + 1] = static_cast<uint8_t>(h >> 8);
+        buffer[2 * i] = static_cast<char>(h);
+        buffer[2 * i + 1] = static_cast<char>(h >> 8);
       }
     }
-    ok = ok && std::fwrite(buffer.data(), 1, buffer.size(), f) == buffer.size();
+    (*file)->Write(buffer);
   }
-  int error = errno;
-  if (std::fclose(f) != 0 && ok) {
-    ok = false;
-    error = errno;
-  }
-  if (ok && std::rename(temp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    error = errno;
-  }
-  if (!ok) {
-    std::remove(temp.c_str());
-    return absl::ResourceExhaustedError(absl::StrFormat("cannot write %s: %s", path, std::strerror(error)));
-  }
-  return absl::OkStatus();
+  return (*file)->Commit();
 }
 
 }  // namespace tokgraft

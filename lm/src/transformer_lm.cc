@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
-#include <limits>
 
 #include "Eigen/Core"
 #include "absl/strings/str_format.h"
@@ -22,6 +21,10 @@ namespace {
 struct KvState : LmState {
   std::vector<Matrix> keys, values;  // per layer: positions x (kv heads * head_dim)
   size_t length() const override { return keys.empty() ? 0 : static_cast<size_t>(keys[0].rows()); }
+};
+
+struct Workspace {
+  Matrix x, h, q, k, v, attention, projected, gate, up;
 };
 
 // One sequence's part of a batched forward pass.
@@ -158,20 +161,18 @@ class LlamaLM : public TransformerLM {
       const Matrix& values = seg.state->values[layer];
       const int total = static_cast<int>(keys.rows());
       const int start = total - n;  // position of the first new token
-      Matrix scores = q.block(seg.row, h * d, n, d) * keys.block(0, kv * d, total, d).transpose();
+      thread_local Matrix scores;
+      scores.noalias() = q.block(seg.row, h * d, n, d) * keys.block(0, kv * d, total, d).transpose();
       for (int i = 0; i < n; ++i) {
         const int position = start + i;
         const int first = config_.sliding_window > 0 ? std::max(0, position - config_.sliding_window + 1) : 0;
         auto row = scores.row(i);
-        float max = -std::numeric_limits<float>::infinity();
-        for (int j = first; j <= position; ++j) max = std::max(max, row[j] * scale);
-        float sum = 0;
-        for (int j = 0; j < total; ++j) {
-          const float p = (j >= first && j <= position) ? std::exp(row[j] * scale - max) : 0.0f;
-          row[j] = p;
-          sum += p;
-        }
-        row /= sum;
+        auto visible = row.segment(first, position - first + 1).array();
+        visible *= scale;
+        visible = (visible - visible.maxCoeff()).exp();
+        visible /= visible.sum();
+        row.head(first).setZero();
+        row.tail(total - position - 1).setZero();
       }
       out->block(seg.row, h * d, n, d).noalias() = scores * values.block(0, kv * d, total, d);
     }
@@ -209,11 +210,17 @@ class LlamaLM : public TransformerLM {
       return absl::OkStatus();
     }
     const TransformerConfig& c = config_;
-    Matrix x(rows, c.hidden_size);
+    // Activations live in per-thread buffers reused across calls: fresh
+    // allocations of this size cost page faults, which dominate otherwise.
+    thread_local Workspace workspace;
+    Matrix& x = workspace.x;
+    x.resize(rows, c.hidden_size);
     for (const Segment& s : segments) {
       for (size_t i = 0; i < s.tokens.size(); ++i) x.row(s.row + i) = weights_.embed.row(s.tokens[i]);
     }
-    Matrix h, q, k, v, attention, projected, gate, up;
+    Matrix &h = workspace.h, &q = workspace.q, &k = workspace.k, &v = workspace.v;
+    Matrix &attention = workspace.attention, &projected = workspace.projected;
+    Matrix &gate = workspace.gate, &up = workspace.up;
     for (int l = 0; l < c.num_layers; ++l) {
       const TransformerLayer& layer = weights_.layers[l];
       RmsNorm(x, layer.input_norm, c.rms_norm_eps, &h);

@@ -90,11 +90,11 @@ absl::Status Run(const Args& args) {
     std::fprintf(stderr, "tokgraft eval: warning: --ctx %d is longer than the model's max_position_embeddings %d\n",
                  *ctx, trained_context);
   }
-  std::FILE* dump = nullptr;
-  const std::optional<std::string> dump_path = args.Value("--dump");
-  if (dump_path) {
-    dump = std::fopen(dump_path->c_str(), "wb");
-    if (dump == nullptr) return absl::InvalidArgumentError(absl::StrFormat("cannot write %s", *dump_path));
+  std::unique_ptr<AtomicFile> dump;
+  if (const std::optional<std::string> dump_path = args.Value("--dump")) {
+    absl::StatusOr<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(*dump_path);
+    if (!file.ok()) return file.status();
+    dump = *std::move(file);
   }
   Progress progress(!args.Has("--quiet"));
   Totals overall;
@@ -136,9 +136,7 @@ absl::Status Run(const Args& args) {
         line += "],\"logprobs\":[";
         for (size_t i = 0; i < logprobs->size(); ++i) absl::StrAppendFormat(&line, "%s%.7g", i ? "," : "", (*logprobs)[i]);
         line += "]}\n";
-        if (std::fwrite(line.data(), 1, line.size(), dump) != line.size()) {
-          status = absl::ResourceExhaustedError(absl::StrFormat("cannot write %s", *dump_path));
-        }
+        dump->Write(line);
       }
     }
     if (!status.ok()) break;
@@ -149,12 +147,9 @@ absl::Status Run(const Args& args) {
     per_file.emplace_back(file, totals);
   }
   progress.Done();
-  if (dump && std::fclose(dump) != 0 && status.ok()) {
-    status = absl::ResourceExhaustedError(absl::StrFormat("cannot write %s", *dump_path));
-  }
-  if (!status.ok()) {
-    if (dump_path) std::remove(dump_path->c_str());
-    return status;
+  if (!status.ok()) return status;  // the partial dump is removed
+  if (dump) {
+    if (absl::Status s = dump->Commit(); !s.ok()) return s;
   }
   Output out;
   out.Append(absl::StrFormat("%-40s %6s %10s %10s %12s %8s\n", "file", "docs", "bytes", "tokens", "bits", "bpb"));
@@ -185,7 +180,9 @@ absl::Status Run(const Args& args) {
 absl::Status RunEval(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--json", "--quiet"};
-  for (const char* option : {"--tokenizer", "--ctx", "--threads", "--dump", "--max-docs", "--max-chars"}) spec.values[option] = option;
+  for (const char* option : {"--tokenizer", "--ctx", "--threads", "--dump", "--max-docs", "--max-chars"}) {
+    spec.values[option] = option;
+  }
   absl::StatusOr<Args> args = Args::Parse(argv, spec);
   if (!args.ok()) return args.status();
   return Run(*args);

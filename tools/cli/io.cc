@@ -25,27 +25,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return all.str();
 }
 
-absl::Status WriteFileAtomically(const std::string& path, std::string_view content) {
-  const std::string temp = path + ".partial";
-  std::FILE* f = std::fopen(temp.c_str(), "wb");
-  if (f == nullptr) return absl::InvalidArgumentError(absl::StrFormat("cannot write %s: %s", path, std::strerror(errno)));
-  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-  int error = errno;
-  if (std::fclose(f) != 0 && ok) {
-    ok = false;
-    error = errno;
-  }
-  if (ok && std::rename(temp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    error = errno;
-  }
-  if (!ok) {
-    std::remove(temp.c_str());
-    return absl::ResourceExhaustedError(absl::StrFormat("cannot write %s: %s", path, std::strerror(error)));
-  }
-  return absl::OkStatus();
-}
-
 void AppendIds(const Encoding& encoding, bool with_offsets, std::string* out) {
   out->push_back('[');
   for (size_t i = 0; i < encoding.ids.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tokgraft/atomic_file.h"
 #include "tokgraft/json_string.h"
 #include "tokgraft/tokenizer.h"
 
@@ -15,10 +16,6 @@ namespace tokgraft::cli {
 
 // Reads a whole file ("-" is stdin).
 absl::StatusOr<std::string> ReadFile(const std::string& path);
-
-// Writes `content` to PATH.partial, then renames it to PATH, so that a
-// failure (a full disk) leaves no half-written PATH behind.
-absl::Status WriteFileAtomically(const std::string& path, std::string_view content);
 
 // Appends [1,2,3], or with offsets [[1,0,3],[2,3,5]].
 void AppendIds(const Encoding& encoding, bool with_offsets, std::string* out);

@@ -156,8 +156,8 @@ absl::StatusOr<TrainedBpe> TrainSupertokens(const std::vector<std::string>& file
                                             const SupertokenOptions& supertokens,
                                             const std::function<void(uint64_t)>& on_bytes = nullptr);
 
-// Reads the merges (and so the splitter) of a tokenizer.json written by
-// TrainedBpe::ToTokenizerJson or by HF, for resuming.
+// Reads the merge list of a BPE tokenizer.json (written by
+// TrainedBpe::ToTokenizerJson or by HF), to resume training from it.
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ReadMergesFromTokenizerJson(
     const std::string& path);
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "status_macros.h"
+#include "tokgraft/atomic_file.h"
 #include "tokgraft/trainer.h"
 #include "training/word_splitter.h"
 #include "utf8.h"
@@ -88,28 +89,20 @@ absl::Status WordCounts::Save(const std::string& path) const {
   sorted.reserve(words_.size());
   for (const auto& entry : words_) sorted.push_back(&entry);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  const std::string temp = path + ".partial";
-  std::FILE* f = std::fopen(temp.c_str(), "wb");
-  if (f == nullptr) return absl::InvalidArgumentError(absl::StrFormat("cannot write %s: %s", path, std::strerror(errno)));
+  absl::StatusOr<std::unique_ptr<AtomicFile>> file = AtomicFile::Create(path);
+  if (!file.ok()) return file.status();
   std::string buffer = absl::StrCat(std::string(kHeaderPrefix), splitter_->info().name, "\n");
-  bool ok = true;
   for (const auto* entry : sorted) {
     absl::StrAppend(&buffer, entry->second, "\t");
     AppendEscaped(entry->first, &buffer);
     buffer.push_back('\n');
     if (buffer.size() > (1 << 20)) {
-      ok = ok && std::fwrite(buffer.data(), 1, buffer.size(), f) == buffer.size();
+      (*file)->Write(buffer);
       buffer.clear();
     }
   }
-  ok = ok && std::fwrite(buffer.data(), 1, buffer.size(), f) == buffer.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    std::remove(temp.c_str());
-    return absl::ResourceExhaustedError(absl::StrFormat("cannot write %s: %s", path, std::strerror(error)));
-  }
-  return absl::OkStatus();
+  (*file)->Write(buffer);
+  return (*file)->Commit();
 }
 
 absl::Status WordCounts::Read(const std::string& path) {
