@@ -7,7 +7,6 @@
 #include "args.h"
 #include "commands.h"
 #include "io.h"
-#include "simdjson.h"
 #include "tokgraft/stochastok.h"
 #include "tokgraft/tokenizer.h"
 
@@ -85,7 +84,6 @@ absl::Status EncodeFilesPlain(const Tokenizer& tok, const std::vector<std::strin
 absl::Status EncodeJsonLines(const Tokenizer& tok, const std::vector<std::string>& files,
                              EncodeOptions options, const Randomness& randomness, int threads) {
   constexpr size_t kBatch = 4096;
-  simdjson::dom::parser parser;
   Output out;
   uint64_t texts_done = 0;
   for (const std::string& file : files) {
@@ -105,13 +103,7 @@ absl::Status EncodeJsonLines(const Tokenizer& tok, const std::vector<std::string
       batch.clear();
       return out.MaybeFlush();
     };
-    absl::Status read = ForEachLine(*text, [&](size_t line_number, std::string_view line) -> absl::Status {
-      std::string_view value;
-      simdjson::dom::element doc;
-      if (parser.parse(simdjson::padded_string(line)).get(doc) != simdjson::SUCCESS ||
-          doc.get_string().get(value) != simdjson::SUCCESS) {
-        return absl::InvalidArgumentError(absl::StrFormat("%s:%d: not a JSON string", file, line_number));
-      }
+    absl::Status read = ForEachJsonStringLine(*text, file, [&](std::string_view value) {
       batch.emplace_back(value);
       return batch.size() == kBatch ? flush_batch() : absl::OkStatus();
     });

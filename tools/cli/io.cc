@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "absl/strings/str_format.h"
+#include "simdjson.h"
 
 namespace tokgraft::cli {
 
@@ -23,6 +24,20 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   all << in.rdbuf();
   if (in.bad()) return absl::DataLossError(absl::StrFormat("error while reading %s", path));
   return all.str();
+}
+
+absl::Status ForEachJsonStringLine(std::string_view text, const std::string& file,
+                                   const std::function<absl::Status(std::string_view)>& visit) {
+  simdjson::dom::parser parser;
+  return ForEachLine(text, [&](size_t line_number, std::string_view line) -> absl::Status {
+    std::string_view value;
+    simdjson::dom::element doc;
+    if (parser.parse(simdjson::padded_string(line)).get(doc) != simdjson::SUCCESS ||
+        doc.get_string().get(value) != simdjson::SUCCESS) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s:%d: not a JSON string", file, line_number));
+    }
+    return visit(value);
+  });
 }
 
 void AppendIds(const Encoding& encoding, bool with_offsets, std::string* out) {

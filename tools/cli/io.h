@@ -3,6 +3,7 @@
 #define TOKGRAFT_TOOLS_CLI_IO_H_
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,11 @@ absl::Status ForEachLine(std::string_view text, Visit visit) {
   }
   return absl::OkStatus();
 }
+
+// Calls visit(value) for each non-empty line of `text` that holds a JSON
+// string; a line that does not is an error naming `file` and the line.
+absl::Status ForEachJsonStringLine(std::string_view text, const std::string& file,
+                                   const std::function<absl::Status(std::string_view)>& visit);
 
 // Buffered stdout that reports write failures (a full disk) as errors.
 class Output {

@@ -11,7 +11,6 @@
 #include "args.h"
 #include "commands.h"
 #include "io.h"
-#include "simdjson.h"
 #include "tokgraft/dynamic_merge.h"
 #include "tokgraft/tokenizer.h"
 
@@ -66,7 +65,6 @@ absl::StatusOr<MergeBoundary> ParseBoundary(const std::string& name) {
 
 absl::StatusOr<std::vector<std::string>> ReadDocuments(const std::vector<std::string>& files, bool jsonl) {
   std::vector<std::string> docs;
-  simdjson::dom::parser parser;
   for (const std::string& file : files) {
     absl::StatusOr<std::string> text = ReadFile(file);
     if (!text.ok()) return text.status();
@@ -74,13 +72,7 @@ absl::StatusOr<std::vector<std::string>> ReadDocuments(const std::vector<std::st
       docs.push_back(*std::move(text));
       continue;
     }
-    absl::Status read = ForEachLine(*text, [&](size_t line_number, std::string_view line) -> absl::Status {
-      std::string_view value;
-      simdjson::dom::element doc;
-      if (parser.parse(simdjson::padded_string(line)).get(doc) != simdjson::SUCCESS ||
-          doc.get_string().get(value) != simdjson::SUCCESS) {
-        return absl::InvalidArgumentError(absl::StrFormat("%s:%d: not a JSON string", file, line_number));
-      }
+    absl::Status read = ForEachJsonStringLine(*text, file, [&](std::string_view value) {
       docs.emplace_back(value);
       return absl::OkStatus();
     });
