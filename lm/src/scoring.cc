@@ -1,5 +1,4 @@
 // The scoring protocol of `tokgraft eval` (the same as the NumPy reference's).
-#include "absl/strings/str_format.h"
 #include "tokgraft/lm.h"
 
 namespace tokgraft {

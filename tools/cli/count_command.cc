@@ -4,6 +4,7 @@
 #include "args.h"
 #include "commands.h"
 #include "progress.h"
+#include "word_count_inputs.h"
 #include "tokgraft/trainer.h"
 
 namespace tokgraft::cli {
@@ -39,17 +40,9 @@ absl::Status Run(const Args& args) {
   auto splitter = MakeWordSplitter(args.Value("--pre-tokenizer").value_or("digits-bytelevel"));
   if (!splitter.ok()) return splitter.status();
   Progress progress(!args.Has("--quiet"));
-  absl::StatusOr<WordCounts> counts = WordCounts(*splitter);
-  if (args.Has("--merge")) {
-    for (const std::string& file : args.positional()) {
-      if (absl::Status s = counts->Read(file); !s.ok()) return s;
-    }
-  } else {
-    counts = CountFiles(*splitter, args.positional(), *threads, [&](uint64_t bytes) {
-      progress.Update(absl::StrFormat("counting words: %.1f MB", bytes / 1e6));
-    });
-    if (!counts.ok()) return counts.status();
-  }
+  absl::StatusOr<WordCounts> counts =
+      WordCountsOfInputs(*splitter, args.positional(), args.Has("--merge"), *threads, &progress);
+  if (!counts.ok()) return counts.status();
   if (absl::Status s = counts->Save(*out_path); !s.ok()) return s;
   progress.Update(absl::StrFormat("wrote %s: %d distinct words, %d in all, in %.2f s", *out_path,
                                   counts->words().size(), counts->total(), progress.Elapsed()),

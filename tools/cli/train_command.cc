@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "io.h"
 #include "progress.h"
+#include "word_count_inputs.h"
 #include "tokgraft/trainer.h"
 
 namespace tokgraft::cli {
@@ -59,16 +60,20 @@ id, then right id); alphabet ids follow code point order and merged tokens take
 ids in creation order. The same input always gives the same merges.
 )";
 
+// Writes the tokenizer and says how long training took; `count_seconds`
+// splits that time when counting ran as a step of its own.
 absl::Status Report(const TrainedBpe& trained, const std::string& out_path, const Args& args, Progress* progress,
-                    double count_seconds) {
+                    std::optional<double> count_seconds) {
   const double total_seconds = progress->Elapsed();
   if (absl::Status s = WriteFileAtomically(out_path, trained.ToTokenizerJson()); !s.ok()) return s;
   progress->Done();
-  if (!args.Has("--quiet")) {
-    std::fprintf(stderr, "wrote %s: vocab %zu, %zu merges; training took %.2f s (counting %.2f s, merging %.2f s)\n",
-                 out_path.c_str(), trained.vocab.size(), trained.merges.size(), total_seconds, count_seconds,
-                 total_seconds - count_seconds);
+  if (args.Has("--quiet")) return absl::OkStatus();
+  std::string split;
+  if (count_seconds) {
+    split = absl::StrFormat(" (counting %.2f s, merging %.2f s)", *count_seconds, total_seconds - *count_seconds);
   }
+  std::fprintf(stderr, "wrote %s: vocab %zu, %zu merges; training took %.2f s%s\n", out_path.c_str(),
+               trained.vocab.size(), trained.merges.size(), total_seconds, split.c_str());
   return absl::OkStatus();
 }
 
@@ -117,7 +122,7 @@ absl::Status RunSupertokens(const Args& args, BpeTrainerOptions options, int thr
       args.positional(), args.Value("--pre-tokenizer").value_or("digits-bytelevel"), threads, options, supertokens,
       [&](uint64_t bytes) { progress->Update(absl::StrFormat("counting words: %.1f MB", bytes / 1e6)); });
   if (!trained.ok()) return trained.status();
-  return Report(*trained, out_path, args, progress, 0);
+  return Report(*trained, out_path, args, progress, std::nullopt);
 }
 
 absl::Status Run(const Args& args) {
@@ -152,18 +157,9 @@ absl::Status Run(const Args& args) {
 
   Progress progress(!args.Has("--quiet"));
   if (args.Value("--supertokens")) return RunSupertokens(args, options, *threads, &progress, *out_path);
-  absl::StatusOr<WordCounts> counts = WordCounts(*splitter);
-  if (args.Has("--from-counts")) {
-    for (const std::string& file : args.positional()) {
-      if (absl::Status s = counts->Read(file); !s.ok()) return s;
-    }
-  } else {
-    counts = CountFiles(*splitter, args.positional(), *threads, [&](uint64_t bytes) {
-      progress.Update(absl::StrFormat("counting words: %.1f MB (%.1f MB/s)", bytes / 1e6,
-                                      bytes / 1e6 / std::max(progress.Elapsed(), 1e-9)));
-    });
-    if (!counts.ok()) return counts.status();
-  }
+  absl::StatusOr<WordCounts> counts =
+      WordCountsOfInputs(*splitter, args.positional(), args.Has("--from-counts"), *threads, &progress);
+  if (!counts.ok()) return counts.status();
   const double count_seconds = progress.Elapsed();
   progress.Update(absl::StrFormat("counted %d distinct words (%d in all) in %.2f s", counts->words().size(),
                                   counts->total(), count_seconds),

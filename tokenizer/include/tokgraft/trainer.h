@@ -82,6 +82,10 @@ absl::StatusOr<WordCounts> CountFiles(std::shared_ptr<const WordSplitter> splitt
                                       const std::vector<std::string>& files, int threads,
                                       const std::function<void(uint64_t)>& on_bytes = nullptr);
 
+// Reads and sums count files (from WordCounts::Save, `tokgraft count`).
+absl::StatusOr<WordCounts> ReadCountFiles(std::shared_ptr<const WordSplitter> splitter,
+                                          const std::vector<std::string>& files);
+
 struct BpeTrainerOptions {
   size_t vocab_size = 30000;  // special tokens and alphabet included
   // A pair is merged only while it occurs at least this often (HF semantics:

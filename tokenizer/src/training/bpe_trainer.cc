@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "byte_level_alphabet.h"
 #include "status_macros.h"
@@ -29,13 +30,13 @@ std::vector<char32_t> Alphabet(const WordCounts& counts, const BpeTrainerOptions
   if (counts.splitter().info().byte_level) {
     for (int b = 0; b < 256; ++b) alphabet.push_back(byte_level::ByteToChar(static_cast<uint8_t>(b)));
   } else {
-    absl::flat_hash_map<char32_t, bool> seen;
+    absl::flat_hash_set<char32_t> seen;
     auto add_chars = [&](std::string_view text) {
-      for (size_t i = 0, len = 0; i < text.size(); i += len) seen[utf8::Decode(text, i, &len)] = true;
+      for (size_t i = 0, len = 0; i < text.size(); i += len) seen.insert(utf8::Decode(text, i, &len));
     };
     for (const auto& [word, count] : counts.words()) add_chars(word);
     add_chars(options.initial_alphabet);
-    for (const auto& [c, unused] : seen) alphabet.push_back(c);
+    alphabet.assign(seen.begin(), seen.end());
   }
   std::sort(alphabet.begin(), alphabet.end());
   return alphabet;
@@ -100,7 +101,7 @@ absl::StatusOr<TrainedBpe> TrainBpe(const WordCounts& counts, const BpeTrainerOp
     initial.Add(left_id, right_id, merged->second);
   }
 
-  MergeLearner learner(tokens, units);
+  MergeLearner learner(std::move(tokens), std::move(units));
   TokenConstraints constraints(options, splitter.byte_level, learner.tokens(), learner.units());
   if (constraints.active()) {
     learner.SetPairFilter([&constraints](uint32_t a, uint32_t b) { return constraints.Allows(a, b); });

@@ -137,6 +137,13 @@ absl::Status WordCounts::Read(const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<WordCounts> ReadCountFiles(std::shared_ptr<const WordSplitter> splitter,
+                                          const std::vector<std::string>& files) {
+  WordCounts counts(std::move(splitter));
+  for (const std::string& file : files) TOKGRAFT_RETURN_IF_ERROR(counts.Read(file));
+  return counts;
+}
+
 absl::StatusOr<WordCounts> CountFiles(std::shared_ptr<const WordSplitter> splitter,
                                       const std::vector<std::string>& files, int threads,
                                       const std::function<void(uint64_t)>& on_bytes) {
