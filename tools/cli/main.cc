@@ -22,6 +22,8 @@ const Command kCommands[] = {
     {"eval", "bits per byte of a Llama-family checkpoint on corpus files", tokgraft::cli::RunEval},
     {"merge-batch", "dynamic merging: batch-level BPE over encoded documents", tokgraft::cli::RunMergeBatch},
     {"stats", "compare tokenizers on a corpus: metrics as JSON and an HTML report", tokgraft::cli::RunStats},
+    {"transplant", "give a model another model's vocabulary (no training); writes a model folder",
+     tokgraft::cli::RunTransplant},
 };
 
 void PrintUsage(FILE* to) {
