@@ -3,7 +3,8 @@
 
 For n = 5, 10 and 19 categories and --mixtures mixtures each: the categories
 are drawn at random from $TOKGRAFT_DATA/corpus/train and their proportions
-from a flat Dirichlet (numpy, seed 1000 * n + k for mixture k); the training
+from a flat Dirichlet (normalised Gamma(1) draws of Python's random.Random,
+seed 1000 * n + k for mixture k); the training
 text is --train-mb MB in those proportions, by bytes, taken from the start of
 each training file (separator lines dropped); `build/tokgraft train
 --vocab-size V` (default pre-tokenizer, as HF's trainer) makes the tokenizer.
@@ -26,9 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import random
 from pathlib import Path
-
-import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -86,9 +86,10 @@ def main():
         for n in [int(s) for s in args.sizes.split(",")]:
             errors = {"dev": [], "held-out": []}
             for k in range(args.mixtures):
-                rng = np.random.default_rng(1000 * n + k)
-                chosen = sorted(rng.choice(categories, size=n, replace=False))
-                alpha = rng.dirichlet(np.ones(n))
+                rng = random.Random(1000 * n + k)
+                chosen = sorted(rng.sample(categories, n))
+                draws = [rng.gammavariate(1.0, 1.0) for _ in chosen]
+                alpha = [d / sum(draws) for d in draws]
                 text, held = [], []
                 for name, a in zip(chosen, alpha):
                     train, sample = pieces(train_dir / f"{name}.txt", a * args.train_mb * 1e6, args.sample_kb * 1e3)
