@@ -13,6 +13,8 @@ packages=(
   hunspell-ru hunspell-pl hunspell-nl
   chromium
   sentencepiece python3 python3-numpy time libopenblas-openmp-dev
+  # The LP solver of tokgraft mixture.
+  coinor-libclp-dev
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

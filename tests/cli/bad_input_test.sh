@@ -151,7 +151,26 @@ expect_error stats-unwritable-out 'cannot create /dev/null/report' \
 if [ -e "$work/stats-report" ]; then
   failed=$((failed + 1)); echo "FAIL a failed stats run left a report behind"; else passed=$((passed + 1)); fi
 
-for cmd in encode decode info train count merge-batch eval stats; do
+expect_error mixture-no-tokenizer 'missing -t TOKENIZER' "$tokgraft" mixture --category "demo=$src/data/demo.txt"
+expect_error mixture-missing-sample "$work/nope.txt" "$tokgraft" mixture -t "$demo" --category "gone=$work/nope.txt"
+expect_error mixture-empty-sample 'category empty: '"$work"'/empty.txt: no text' \
+  "$tokgraft" mixture -t "$demo" --category "demo=$src/data/demo.txt" --category "empty=$work/empty.txt"
+expect_error mixture-invalid-utf8 'bad-utf8.txt: invalid UTF-8 at byte 1' \
+  "$tokgraft" mixture -t "$demo" --category "bad=$work/bad-utf8.txt"
+expect_error mixture-bad-category '--category "demo": expected NAME=FILE' "$tokgraft" mixture -t "$demo" --category demo
+expect_error mixture-category-twice '--category demo is given twice' \
+  "$tokgraft" mixture -t "$demo" --category "demo=$src/data/demo.txt" --category "demo=$src/data/demo.txt"
+expect_error mixture-corpus-not-dir "corpus $work/nope is not a directory" "$tokgraft" mixture -t "$demo" --corpus "$work/nope"
+expect_error mixture-unigram 'Unigram' "$tokgraft" mixture -t "$(json unigram.json '{"model":{"type":"Unigram","vocab":[["a",0.0]]}}')" \
+  --category "demo=$src/data/demo.txt"
+expect_error mixture-merge-unknown-token 'names a token that is not in the vocabulary' \
+  "$tokgraft" mixture -t "$work/d.json" --category "demo=$src/data/demo.txt"
+expect_error mixture-bad-unit '--unit: "word" is neither line nor document' \
+  "$tokgraft" mixture -t "$demo" --unit word --category "demo=$src/data/demo.txt"
+expect_error mixture-unwritable-out 'cannot create /dev/null/page' \
+  "$tokgraft" mixture -t "$demo" --out /dev/null/page --quiet --category "demo=$src/data/demo.txt"
+
+for cmd in encode decode info train count merge-batch eval stats mixture; do
   if "$tokgraft" "$cmd" --help | grep -q "usage: tokgraft $cmd"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL $cmd --help"; fi
 done

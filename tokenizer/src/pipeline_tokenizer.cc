@@ -176,6 +176,26 @@ absl::StatusOr<std::string> PipelineTokenizer::Decode(absl::Span<const uint32_t>
   return absl::StrJoin(tokens, "");
 }
 
+absl::Status PipelineTokenizer::PreTokenize(std::string_view text,
+                                            const std::function<void(std::string_view)>& visit) const {
+  if (text.size() > UINT32_MAX) {
+    return absl::InvalidArgumentError("text is larger than 4 GiB; pre-tokenize it in parts");
+  }
+  if (size_t bad = utf8::FindInvalid(text); bad != std::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrFormat("invalid UTF-8 in text at byte %d", bad));
+  }
+  AlignedString normalized(text, 0, false);
+  if (parts_.normalizer) parts_.normalizer->Normalize(&normalized);
+  const uint32_t size = static_cast<uint32_t>(normalized.size());
+  PreTokenized pre{std::move(normalized), {{0, size}}, true};
+  if (parts_.pre_tokenizer) parts_.pre_tokenizer->PreTokenize(&pre);
+  const std::string_view normalized_text = pre.text.text();
+  for (const ByteSpan& piece : pre.pieces) {
+    if (piece.end > piece.begin) visit(normalized_text.substr(piece.begin, piece.end - piece.begin));
+  }
+  return absl::OkStatus();
+}
+
 std::optional<uint32_t> PipelineTokenizer::TokenToId(std::string_view token) const {
   const absl::string_view key(token.data(), token.size());
   if (auto it = added_ids_.find(key); it != added_ids_.end()) return it->second;
@@ -217,6 +237,7 @@ TokenizerInfo PipelineTokenizer::Info() const {
   TokenizerInfo info;
   info.format = parts_.format;
   info.model_type = "BPE";
+  info.byte_level = parts_.model->options().byte_level;
   info.vocab_size = token_strings_.size();
   const BpeOptions& m = parts_.model->options();
   info.pipeline.push_back("normalizer: " + (parts_.normalizer ? parts_.normalizer->Describe() : "none"));

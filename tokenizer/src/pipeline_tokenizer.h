@@ -42,6 +42,8 @@ class PipelineTokenizer : public Tokenizer {
   absl::StatusOr<Encoding> Encode(std::string_view text, const EncodeOptions& options) const override;
   absl::StatusOr<std::string> Decode(absl::Span<const uint32_t> ids,
                                      bool skip_special_tokens) const override;
+  absl::Status PreTokenize(std::string_view text,
+                           const std::function<void(std::string_view)>& visit) const override;
   std::optional<uint32_t> TokenToId(std::string_view token) const override;
   std::optional<std::string> IdToToken(uint32_t id) const override;
   std::optional<std::string> IdToBytes(uint32_t id) const override;

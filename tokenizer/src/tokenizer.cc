@@ -92,4 +92,9 @@ absl::StatusOr<std::vector<Encoding>> Tokenizer::EncodeBatch(const std::vector<s
   return out;
 }
 
+absl::Status Tokenizer::PreTokenize(std::string_view text, const std::function<void(std::string_view)>& visit) const {
+  return absl::UnimplementedError(
+      absl::StrFormat("a %s tokenizer does not expose its pre-tokenization", Info().format));
+}
+
 }  // namespace tokgraft

@@ -25,6 +25,7 @@ absl::Status RunEval(const std::vector<std::string>& args);
 absl::Status RunMergeBatch(const std::vector<std::string>& args);
 absl::Status RunStats(const std::vector<std::string>& args);
 absl::Status RunTransplant(const std::vector<std::string>& args);
+absl::Status RunMixture(const std::vector<std::string>& args);
 
 // Prints `text` to stdout (for --help).
 absl::Status PrintHelp(const char* text);

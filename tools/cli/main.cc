@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"stats", "compare tokenizers on a corpus: metrics as JSON and an HTML report", tokgraft::cli::RunStats},
     {"transplant", "give a model another model's vocabulary (no training); writes a model folder",
      tokgraft::cli::RunTransplant},
+    {"mixture", "infer a BPE tokenizer's training mixture (languages, code) from its merges", tokgraft::cli::RunMixture},
 };
 
 void PrintUsage(FILE* to) {

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "args.h"
 #include "commands.h"
+#include "corpus_files.h"
 #include "io.h"
 #include "tokgraft/stats.h"
 #include "tokgraft/tokenizer.h"
@@ -46,16 +47,6 @@ are grouped, and encode speed; across tokenizers, the tokens they share.
 Without --json or --out, prints a summary table.
 )";
 
-std::string DefaultCorpusDir() {
-  if (const char* data = std::getenv("TOKGRAFT_DATA"); data != nullptr && *data) {
-    return std::string(data) + "/corpus/dev";
-  }
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr ? home : "") + "/.cache/tokgraft-data/corpus/dev";
-}
-
-std::string CategoryOf(const std::string& path) { return fs::path(path).stem().string(); }
-
 absl::StatusOr<std::vector<stats::CorpusFile>> CorpusFromArgs(const Args& args) {
   std::vector<stats::CorpusFile> corpus;
   if (!args.positional().empty()) {
@@ -71,18 +62,10 @@ absl::StatusOr<std::vector<stats::CorpusFile>> CorpusFromArgs(const Args& args) 
     }
     return corpus;
   }
-  const std::string dir = args.Value("--corpus").value_or(DefaultCorpusDir());
-  std::error_code error;
-  if (!fs::is_directory(dir, error)) {
-    return absl::InvalidArgumentError(absl::StrFormat("corpus %s is not a directory", dir));
-  }
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
-    if (entry.path().extension() == ".txt") corpus.push_back({CategoryOf(entry.path()), entry.path().string()});
-  }
-  if (error) return absl::InvalidArgumentError(absl::StrFormat("cannot list %s: %s", dir, error.message()));
-  if (corpus.empty()) return absl::InvalidArgumentError(absl::StrFormat("empty corpus: no .txt files in %s", dir));
-  std::sort(corpus.begin(), corpus.end(),
-            [](const stats::CorpusFile& a, const stats::CorpusFile& b) { return a.category < b.category; });
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> files =
+      ListCorpusDir(args.Value("--corpus").value_or(DefaultCorpusDir()));
+  if (!files.ok()) return files.status();
+  for (const auto& [category, path] : *files) corpus.push_back({category, path});
   return corpus;
 }
 

@@ -4,6 +4,7 @@
 #define TOKGRAFT_TOKENIZER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,7 @@ struct TokenizerInfo {
   std::string format;      // "tokenizer.json", "tiktoken", "sentencepiece"
   std::string model_type;  // "BPE", "Unigram", ...
   size_t vocab_size = 0;   // ids 0..vocab_size-1 may exist (max id + 1)
+  bool byte_level = false;  // BPE over bytes (tokens written in GPT-2's byte alphabet)
   std::vector<std::string> pipeline;  // one line per stage, e.g. "normalizer: NFC"
   std::vector<SpecialTokenInfo> added_tokens;
 };
@@ -92,6 +94,14 @@ class Tokenizer {
   absl::StatusOr<std::vector<Encoding>> EncodeBatch(const std::vector<std::string_view>& texts,
                                                     const EncodeOptions& options,
                                                     int threads) const;
+
+  // Calls visit(piece) for every piece the model would encode: the text
+  // normalized and pre-tokenized, as the model sees it (byte-level models: raw
+  // bytes; others: normalized text, e.g. spaces as U+2581). Added tokens are
+  // not matched (their text is plain text here). Fails on invalid UTF-8;
+  // sentencepiece .model files refuse it (their pre-tokenization is internal).
+  virtual absl::Status PreTokenize(std::string_view text,
+                                   const std::function<void(std::string_view)>& visit) const;
 
   // Token string as written in the tokenizer file (e.g. "Ġthe", "▁the").
   virtual std::optional<uint32_t> TokenToId(std::string_view token) const = 0;

@@ -10,7 +10,7 @@
 //  - merging a pair never lowers that pair's own count;
 //  - a merge whose result already exists (reached by another pair) reuses its
 //    id, and a pair merged twice keeps its later rank.
-// Words are stored in one flat array and merged in place.
+// Words and pair counts live in PairCountedWords, which merge replay shares.
 #ifndef TOKGRAFT_TOKENIZER_TRAINING_MERGE_LEARNER_H_
 #define TOKGRAFT_TOKENIZER_TRAINING_MERGE_LEARNER_H_
 
@@ -22,6 +22,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
+#include "training/pair_counted_words.h"
 
 namespace tokgraft {
 
@@ -35,7 +36,7 @@ class MergeLearner {
 
   // Pairs for which allowed(left, right) is false are never counted, so never
   // merged. Set before Learn.
-  void SetPairFilter(std::function<bool(uint32_t, uint32_t)> allowed) { allowed_ = std::move(allowed); }
+  void SetPairFilter(std::function<bool(uint32_t, uint32_t)> allowed) { words_.SetPairFilter(std::move(allowed)); }
 
   // Merges until the vocabulary has `vocab_size` tokens, no pair occurs, or
   // the best pair occurs fewer than `min_frequency` times.
@@ -56,25 +57,14 @@ class MergeLearner {
   static bool Lower(const Entry& a, const Entry& b) {
     return a.count != b.count ? a.count < b.count : a.pair > b.pair;
   }
-  bool Allowed(uint32_t left, uint32_t right) const { return !allowed_ || allowed_(left, right); }
-  void CountPairs();
-  // Merges every occurrence of the pair in word w, left to right, updating
-  // pair counts and noting the words where new pairs appeared.
-  void MergeInWord(uint32_t w, uint32_t left, uint32_t right, uint32_t merged);
-  void AddToPair(uint32_t left, uint32_t right, int64_t delta, uint32_t word);
+  // Queues an entry for every pair that appeared in some word since the last
+  // call, holding those words.
+  void QueueNewPairs();
 
   std::vector<std::string> tokens_;
   std::vector<uint32_t> units_;
   absl::flat_hash_map<std::string, uint32_t> token_ids_;
-  std::function<bool(uint32_t, uint32_t)> allowed_;
-
-  std::vector<uint32_t> symbols_;      // all words, back to back
-  std::vector<uint64_t> word_begin_;   // word w starts at symbols_[word_begin_[w]]
-  std::vector<uint32_t> word_length_;  // current length (shrinks as pairs merge)
-  std::vector<uint64_t> word_count_;
-
-  absl::flat_hash_map<uint64_t, int64_t> pair_counts_;
-  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> new_pair_words_;
+  PairCountedWords words_;
   std::vector<Entry> queue_;
   std::vector<std::pair<uint64_t, uint32_t>> merges_;  // (pair, resulting id) in order
 };
