@@ -241,8 +241,8 @@ absl::StatusOr<TransplantReport> Transplant(const std::string& base_path, const 
   const size_t base_digits = DigitsPerToken(*base.tokenizer), donor_digits = DigitsPerToken(*donor.tokenizer);
   if (base_digits != donor_digits) {
     report.warnings.push_back(absl::StrFormat(
-        "numbers are split differently: the base takes up to %zu digits per token, the donor %zu. Arithmetic "
-        "after a transplant suffers most from this (Goddard & Fernandes Neto, OMP transplant paper)",
+        "numbers are split differently: the base takes up to %zu digits per token, the donor %zu. The OMP "
+        "tokenizer-transplant paper found this is what breaks arithmetic after a transplant",
         base_digits, donor_digits));
   }
 
