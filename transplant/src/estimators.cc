@@ -15,7 +15,7 @@ void AddScaled(const float* row, double weight, size_t n, float* out) {
   for (size_t i = 0; i < n; ++i) out[i] += static_cast<float>(weight * row[i]);
 }
 
-// Normalizes weights in place to sum to 1 (softmax of `logits` if asked).
+// Replaces logits by their softmax weights.
 void Softmax(std::vector<double>* logits) {
   const double top = *std::max_element(logits->begin(), logits->end());
   double sum = 0;

@@ -28,8 +28,8 @@ MethodRows WithFallbacks(const std::string& name, Estimate primary,
   return out;
 }
 
-// (kNN and TokenAdapt's estimates score well leave-one-out but made the
-// hybrid worse in bits per byte on model-a -> model-b: not components.)
+// kNN scores best leave-one-out but made the hybrid worse in bits per byte
+// on model-a -> model-b, so it is not a component.
 const std::vector<std::string>& DonorComponents() {
   static const std::vector<std::string> names = {"omp"};
   return names;
