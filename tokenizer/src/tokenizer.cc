@@ -92,4 +92,12 @@ absl::StatusOr<std::vector<Encoding>> Tokenizer::EncodeBatch(const std::vector<s
   return out;
 }
 
+absl::StatusOr<std::vector<ByteSpan>> Tokenizer::PreTokenize(std::string_view) const {
+  return absl::UnimplementedError("this tokenizer does not expose its pre-tokenizer");
+}
+
+absl::StatusOr<std::vector<uint32_t>> Tokenizer::EncodePiece(std::string_view) const {
+  return absl::UnimplementedError("this tokenizer does not expose its model");
+}
+
 }  // namespace tokgraft

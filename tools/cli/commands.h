@@ -24,6 +24,7 @@ absl::Status RunCount(const std::vector<std::string>& args);
 absl::Status RunEval(const std::vector<std::string>& args);
 absl::Status RunMergeBatch(const std::vector<std::string>& args);
 absl::Status RunStats(const std::vector<std::string>& args);
+absl::Status RunBytes(const std::vector<std::string>& args);
 
 // Prints `text` to stdout (for --help).
 absl::Status PrintHelp(const char* text);

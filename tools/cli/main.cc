@@ -22,6 +22,7 @@ const Command kCommands[] = {
     {"eval", "bits per byte of a Llama-family checkpoint on corpus files", tokgraft::cli::RunEval},
     {"merge-batch", "dynamic merging: batch-level BPE over encoded documents", tokgraft::cli::RunMergeBatch},
     {"stats", "compare tokenizers on a corpus: metrics as JSON and an HTML report", tokgraft::cli::RunStats},
+    {"bytes", "byte-level probabilities of a tokenized model: score, complete, next", tokgraft::cli::RunBytes},
 };
 
 void PrintUsage(FILE* to) {
