@@ -7,6 +7,7 @@
 // when the next byte's distribution or the next byte is asked for; covers are
 // filtered byte by byte and become nodes when their last token is complete.
 #include <algorithm>
+#include <bitset>
 #include <cmath>
 
 #include "absl/strings/str_format.h"
@@ -30,6 +31,7 @@ struct Node {
   // Accepted next tokens and the log-probability of the sequence with them,
   // grouped by first byte.
   std::vector<std::pair<uint32_t, double>> children;
+  std::bitset<256> exact_bytes;  // first bytes whose children are listed without pruning
 };
 
 struct Cover {
@@ -79,29 +81,61 @@ struct ByteState::Impl {
     return absl::OkStatus();
   }
 
-  // Lists the accepted next tokens of a node ending at |x| whose sequence
-  // probability is at least `floor`; `only_byte` >= 0 restricts the first byte.
-  absl::Status Expand(Node* node, double floor, int only_byte) {
-    if (absl::Status s = Evaluate(node); !s.ok()) return s;
-    const std::string prefix = tail.substr(0, node->end - base);
-    std::vector<uint32_t> tokens = TailTokens(node);
-    tokens.push_back(0);
-    std::string bytes;
+  bool Accept(const Node* node, uint32_t id) {
     const auto& rules = *model->rules;
+    std::vector<uint32_t> tokens = TailTokens(node);
+    tokens.push_back(id);
+    std::string bytes = tail.substr(0, node->end - base);
+    bytes += rules.TokenBytes(id);
+    return rules.AcceptTail(bytes, tokens);
+  }
+
+  // Lists the accepted next tokens of a node ending at |x|. With pruning, the
+  // most probable tokens are checked until the rest hold at most `prune` of
+  // the node's next-token mass; the rest are dropped.
+  absl::Status Expand(Node* node) {
+    if (absl::Status s = Evaluate(node); !s.ok()) return s;
+    const auto& rules = *model->rules;
+    std::vector<std::pair<float, uint32_t>> ranked;
+    for (uint32_t id = 0; id < node->next.size() && id < rules.vocab_size(); ++id) {
+      if (node->next[id] == -INFINITY || rules.TokenBytes(id).empty()) continue;
+      ranked.emplace_back(node->next[id], id);
+    }
+    const double prune = model->options.prune;
+    if (prune > 0) {
+      std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      double total = 0;
+      for (const auto& r : ranked) total += std::exp(static_cast<double>(r.first));
+      double kept = 0;
+      size_t n = 0;
+      while (n < ranked.size() && kept < (1 - prune) * total) kept += std::exp(static_cast<double>(ranked[n++].first));
+      ranked.resize(n);
+    }
     node->children.clear();
-    for (int b = 0; b < 256; ++b) {
-      if (only_byte >= 0 && b != only_byte) continue;
-      for (uint32_t id : rules.TokensStartingWith(static_cast<uint8_t>(b))) {
-        if (id >= node->next.size()) continue;
-        const double logp = node->logp + node->next[id];
-        if (logp == kNegInf || logp < floor) continue;
-        bytes.assign(prefix);
-        bytes += rules.TokenBytes(id);
-        tokens.back() = id;
-        if (rules.AcceptTail(bytes, tokens)) node->children.emplace_back(id, logp);
-      }
+    for (const auto& [lp, id] : ranked) {
+      if (Accept(node, id)) node->children.emplace_back(id, node->logp + lp);
     }
     node->expanded = true;
+    return absl::OkStatus();
+  }
+
+  // Lists every accepted next token beginning with `byte`, exactly (undoes
+  // pruning for that byte).
+  absl::Status ExpandByte(Node* node, uint8_t byte) {
+    if (!node->expanded) {
+      if (absl::Status s = Expand(node); !s.ok()) return s;
+    }
+    if (model->options.prune == 0 || node->exact_bytes[byte]) return absl::OkStatus();
+    node->exact_bytes[byte] = true;
+    std::vector<std::pair<uint32_t, double>> children;
+    for (const auto& child : node->children) {
+      if (static_cast<uint8_t>(Bytes(child.first)[0]) != byte) children.push_back(child);
+    }
+    for (uint32_t id : model->rules->TokensStartingWith(byte)) {
+      if (id >= node->next.size() || node->next[id] == -INFINITY) continue;
+      if (Accept(node, id)) children.emplace_back(id, node->logp + node->next[id]);
+    }
+    node->children = std::move(children);
     return absl::OkStatus();
   }
 
@@ -109,7 +143,15 @@ struct ByteState::Impl {
     const double floor = PruneBelow();
     for (const std::shared_ptr<Node>& node : exact) {
       if (node->expanded || node->logp < floor) continue;
-      if (absl::Status s = Expand(node.get(), floor, -1); !s.ok()) return s;
+      if (absl::Status s = Expand(node.get()); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // Every way to `byte` exactly, pruned nodes included.
+  absl::Status ExpandExactFor(uint8_t byte) {
+    for (const std::shared_ptr<Node>& node : exact) {
+      if (absl::Status s = ExpandByte(node.get(), byte); !s.ok()) return s;
     }
     return absl::OkStatus();
   }
@@ -183,11 +225,9 @@ struct ByteState::Impl {
       if (node->expanded) take_children(node);
     }
     if (covers_after.empty() && exact_after.empty() && model->options.prune > 0) {
-      // Pruning dropped every way to this byte: expand for it alone, exactly.
-      for (const std::shared_ptr<Node>& node : exact) {
-        if (absl::Status s = Expand(node.get(), kNegInf, byte); !s.ok()) return s;
-        take_children(node);
-      }
+      // Pruning dropped every way to this byte: list them exactly.
+      if (absl::Status s = ExpandExactFor(byte); !s.ok()) return s;
+      for (const std::shared_ptr<Node>& node : exact) take_children(node);
     }
     tail.push_back(static_cast<char>(byte));
     canonical_tail_known = false;
@@ -279,7 +319,10 @@ uint64_t ByteState::size() const { return impl_->size(); }
 uint64_t ByteState::lm_positions() const { return impl_->lm_positions; }
 absl::StatusOr<ByteLogProbs> ByteState::NextLogProbs() { return impl_->NextLogProbs(); }
 
-absl::StatusOr<ByteLogProbs> ByteState::NextByteDistribution() {
+absl::StatusOr<ByteLogProbs> ByteState::NextByteDistribution(int listed_exactly) {
+  if (listed_exactly >= 0 && impl_->model->options.prune > 0) {
+    if (absl::Status s = impl_->ExpandExactFor(static_cast<uint8_t>(listed_exactly)); !s.ok()) return s;
+  }
   absl::StatusOr<ByteLogProbs> out = impl_->NextLogProbs();
   if (!out.ok()) return out;
   double z = kNegInf;

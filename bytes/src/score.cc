@@ -35,7 +35,8 @@ absl::StatusOr<ByteScore> ScoreBytes(const ByteLM& model, std::string_view text)
   ByteScore score;
   ByteState state = model.Start();
   for (size_t i = 0; i <= text.size(); ++i) {
-    absl::StatusOr<ByteLogProbs> q = state.NextByteDistribution();
+    absl::StatusOr<ByteLogProbs> q =
+        state.NextByteDistribution(i < text.size() ? static_cast<uint8_t>(text[i]) : -1);
     if (!q.ok()) return q.status();
     if (i == text.size()) {
       score.end_bits = -(*q)[kEndOfText] / kLn2;
@@ -60,9 +61,10 @@ absl::StatusOr<EnsembleScore> ScoreBytesEnsemble(const ByteLM& a, const ByteLM& 
   EnsembleScore score;
   ByteState sa = a.Start(), sb = b.Start();
   for (size_t i = 0; i <= text.size(); ++i) {
-    absl::StatusOr<ByteLogProbs> qa = sa.NextByteDistribution();
+    const int listed = i < text.size() ? static_cast<uint8_t>(text[i]) : -1;
+    absl::StatusOr<ByteLogProbs> qa = sa.NextByteDistribution(listed);
     if (!qa.ok()) return qa.status();
-    absl::StatusOr<ByteLogProbs> qb = sb.NextByteDistribution();
+    absl::StatusOr<ByteLogProbs> qb = sb.NextByteDistribution(listed);
     if (!qb.ok()) return qb.status();
     const ByteLogProbs q = Combine(*qa, *qb, weight_a, mode);
     const int outcome = i == text.size() ? kEndOfText : static_cast<uint8_t>(text[i]);

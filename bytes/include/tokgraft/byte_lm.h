@@ -81,8 +81,11 @@ class ByteState {
   double LogProb() const;
   // Unnormalized: log Q(prefix b) for b < 256, log Q(prefix, end) at 256.
   absl::StatusOr<ByteLogProbs> NextLogProbs();
-  // The normalized next-byte distribution q (natural logs).
-  absl::StatusOr<ByteLogProbs> NextByteDistribution();
+  // The normalized next-byte distribution q (natural logs). With pruning,
+  // `listed_exactly` (a byte, or end-of-text / -1 for none) has all its
+  // branches listed, as when scoring a known text: its probability is then
+  // never 0 for lack of the pruned branches.
+  absl::StatusOr<ByteLogProbs> NextByteDistribution(int listed_exactly = -1);
   // Bytes pushed so far.
   uint64_t size() const;
   // Work done: token positions the LM evaluated for this state.
