@@ -1,7 +1,5 @@
 #include "encoding_rules.h"
 
-#include <cstring>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/match.h"
@@ -237,9 +235,42 @@ bool EncodingRules::MatchesPieces(std::string_view tail, absl::Span<const uint32
   return next == tokens.size();
 }
 
+// Whether what follows `text` can move pre-token boundaries inside it (for the
+// supported pre-tokenizers): when it ends in whitespace (a space joins the next
+// word, `\s+(?!\S)` looks ahead), in an apostrophe or an apostrophe and one
+// letter (the contractions 's, 're, 'll, ...), or inside a character (whose
+// class is not known yet). Otherwise the next character either extends the
+// last pre-token or starts a new one.
+static bool EndIsOpen(std::string_view text, size_t incomplete) {
+  if (incomplete < text.size()) return true;
+  if (text.empty()) return false;
+  const size_t n = text.size();
+  if (text[n - 1] == '\'') return true;
+  if (n >= 2 && text[n - 2] == '\'' && (text[n - 1] == 'r' || text[n - 1] == 'v' || text[n - 1] == 'l')) return true;
+  // The last character's code point.
+  size_t start = n - 1;
+  while (start > 0 && (static_cast<uint8_t>(text[start]) & 0xC0) == 0x80) --start;
+  const uint8_t lead = static_cast<uint8_t>(text[start]);
+  uint32_t cp = lead < 0x80 ? lead : lead < 0xE0 ? lead & 0x1F : lead < 0xF0 ? lead & 0x0F : lead & 0x07;
+  for (size_t i = start + 1; i < n; ++i) cp = (cp << 6) | (static_cast<uint8_t>(text[i]) & 0x3F);
+  // Unicode White_Space.
+  return (cp >= 9 && cp <= 13) || cp == 32 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000;
+}
+
 bool EncodingRules::AcceptValidUtf8Tail(std::string_view tail, absl::Span<const uint32_t> tokens) const {
   size_t incomplete;
   ScanUtf8(tail, 0, &incomplete);
+  if (!EndIsOpen(tail, incomplete)) {
+    absl::StatusOr<std::vector<ByteSpan>> spans = tokenizer_.PreTokenize(tail);
+    if (!spans.ok()) return false;
+    std::vector<uint32_t> cuts;
+    for (const ByteSpan& s : *spans) {
+      if (s.begin > 0) cuts.push_back(s.begin);
+    }
+    return MatchesPieces(tail, tokens, cuts);
+  }
   std::vector<std::string> completions = {""};
   if (incomplete < tail.size()) completions = Completions(tail.substr(incomplete));
   std::vector<std::vector<uint32_t>> tried;
@@ -264,14 +295,6 @@ bool EncodingRules::AcceptValidUtf8Tail(std::string_view tail, absl::Span<const 
 }
 
 bool EncodingRules::AcceptTail(std::string_view tail, absl::Span<const uint32_t> tokens) const {
-  std::string key(tail);
-  key.push_back('\0');
-  const size_t at = key.size();
-  key.resize(at + tokens.size() * sizeof(uint32_t));
-  if (!tokens.empty()) std::memcpy(key.data() + at, tokens.data(), tokens.size() * sizeof(uint32_t));
-  if (auto it = accept_cache_.find(key); it != accept_cache_.end()) return it->second;
-  if (accept_cache_.size() > (1u << 20)) accept_cache_.clear();
-
   bool accepted = false;
   size_t incomplete = tail.size(), last_bad = std::string_view::npos;
   for (size_t pos = 0;;) {
@@ -293,7 +316,57 @@ bool EncodingRules::AcceptTail(std::string_view tail, absl::Span<const uint32_t>
                  AcceptValidUtf8Tail(tail.substr(end), tokens.subspan(split));
     }
   }
-  accept_cache_.emplace(std::move(key), accepted);
+  return accepted;
+}
+
+EncodingRules::NextTokens::NextTokens(const EncodingRules& rules, std::string_view tail,
+                                      absl::Span<const uint32_t> tokens)
+    : rules_(rules), tail_(tail), tokens_(tokens.begin(), tokens.end()) {
+  size_t incomplete;
+  if (ScanUtf8(tail, 0, &incomplete) != tail.size() || incomplete < tail.size()) return;
+  absl::StatusOr<std::vector<ByteSpan>> spans = rules.tokenizer_.PreTokenize(tail);
+  if (!spans.ok()) return;
+  // The start of the second-to-last pre-token does not move whatever follows
+  // (as for FixedPrefix); neither does the last one's if the end is closed.
+  size_t start = 0;
+  const size_t n = spans->size();
+  if (n >= 1 && !EndIsOpen(tail, incomplete)) start = (*spans)[n - 1].begin;
+  else if (n >= 2) start = (*spans)[n - 2].begin;
+  size_t k = 0, end = 0;
+  while (k < tokens.size() && end < start) end += rules.token_bytes_[tokens[k++]].size();
+  if (end != start) return;
+  local_ = true;
+  last_ = tail.substr(start);
+  last_tokens_.assign(tokens.begin() + k, tokens.end());
+  std::string key = last_;
+  key.push_back('\0');
+  for (uint32_t id : last_tokens_) key.append(reinterpret_cast<const char*>(&id), sizeof(id));
+  if (rules.next_cache_entries_ > (1u << 22)) {
+    rules.next_cache_.clear();
+    rules.next_cache_entries_ = 0;
+  }
+  cache_ = &rules.next_cache_[key];
+}
+
+bool EncodingRules::NextTokens::Accept(uint32_t t) {
+  const std::string& bytes = rules_.token_bytes_[t];
+  if (bytes.empty()) return false;
+  if (!local_) {
+    scratch_.assign(tail_);
+    scratch_ += bytes;
+    tokens_.push_back(t);
+    const bool accepted = rules_.AcceptTail(scratch_, tokens_);
+    tokens_.pop_back();
+    return accepted;
+  }
+  if (auto it = cache_->find(t); it != cache_->end()) return it->second;
+  scratch_.assign(last_);
+  scratch_ += bytes;
+  last_tokens_.push_back(t);
+  const bool accepted = rules_.AcceptTail(scratch_, last_tokens_);
+  last_tokens_.pop_back();
+  cache_->emplace(t, accepted);
+  ++rules_.next_cache_entries_;
   return accepted;
 }
 

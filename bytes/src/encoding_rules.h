@@ -47,6 +47,31 @@ class EncodingRules {
   // a valid encoding of a text continuing from a fixed boundary.
   bool AcceptTail(std::string_view tail, absl::Span<const uint32_t> tokens) const;
 
+  // AcceptTail for `tokens` + [t], for many t after one accepted sequence.
+  // When what follows the tail cannot move the boundaries before its last
+  // pre-token (see EndIsOpen in the .cc), the answer depends only on that
+  // pre-token, its tokens and t, and is cached by them across calls.
+  class NextTokens {
+   public:
+    bool Accept(uint32_t t);
+
+   private:
+    friend class EncodingRules;
+    NextTokens(const EncodingRules& rules, std::string_view tail, absl::Span<const uint32_t> tokens);
+    const EncodingRules& rules_;
+    std::string tail_;
+    std::vector<uint32_t> tokens_;
+    // Local mode: the last pre-token, its tokens, and the cache for them.
+    bool local_ = false;
+    std::string last_;
+    std::vector<uint32_t> last_tokens_;
+    absl::flat_hash_map<uint32_t, bool>* cache_ = nullptr;
+    std::string scratch_;
+  };
+  NextTokens After(std::string_view tail, absl::Span<const uint32_t> tokens) const {
+    return NextTokens(*this, tail, tokens);
+  }
+
  private:
   explicit EncodingRules(const Tokenizer& tokenizer) : tokenizer_(tokenizer) {}
   bool AcceptValidUtf8Tail(std::string_view tail, absl::Span<const uint32_t> tokens) const;
@@ -59,7 +84,9 @@ class EncodingRules {
   std::vector<std::string> token_bytes_;
   std::vector<uint32_t> by_first_byte_[256];
   uint32_t byte_token_[256] = {};
-  mutable absl::flat_hash_map<std::string, bool> accept_cache_;
+  // NextTokens' answers, by last pre-token and its tokens.
+  mutable absl::flat_hash_map<std::string, absl::flat_hash_map<uint32_t, bool>> next_cache_;
+  mutable size_t next_cache_entries_ = 0;
 };
 
 }  // namespace tokgraft::bytes_internal

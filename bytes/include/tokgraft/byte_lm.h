@@ -56,9 +56,11 @@ struct ByteLMOptions {
   // into windows of `context` inputs, each evaluated from position 0, which
   // bounds memory. 0: one unbounded window.
   size_t context = 0;
-  // Branches (tokens after an exact-end prefix, and prefixes whose own
-  // continuations would be expanded) whose probability is below
-  // prune * Q(x) are dropped. 0: exact.
+  // Speed for a bounded error; 0: exact. A sequence ending exactly at the
+  // end of x whose probability is below prune * Q(x) is not continued (its
+  // continuations are dropped). After the others, next tokens are checked for
+  // validity, most probable first, until the unchecked ones hold at most
+  // `prune` of the next-token mass; those are counted as valid unchecked.
   double prune = 0;
 };
 
