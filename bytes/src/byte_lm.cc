@@ -33,6 +33,7 @@ struct Node {
   // grouped by first byte.
   std::vector<std::pair<uint32_t, double>> children;
   std::bitset<256> exact_bytes;  // first bytes whose children are listed without pruning
+  std::array<double, 256> by_first_byte;  // log of the children's mass per first byte
 };
 
 struct Cover {
@@ -82,6 +83,12 @@ struct ByteState::Impl {
     return absl::OkStatus();
   }
 
+  void SumChildren(Node* node) const {
+    std::array<double, 256> linear{};
+    for (const auto& [id, logp] : node->children) linear[static_cast<uint8_t>(Bytes(id)[0])] += std::exp(logp - node->logp);
+    for (int b = 0; b < 256; ++b) node->by_first_byte[b] = linear[b] > 0 ? node->logp + std::log(linear[b]) : kNegInf;
+  }
+
   bytes_internal::EncodingRules::NextTokens After(const Node* node) const {
     return model->rules->After(std::string_view(tail).substr(0, node->end - base), TailTokens(node));
   }
@@ -123,6 +130,7 @@ struct ByteState::Impl {
       if (lp == -INFINITY || rules.TokenBytes(id).empty()) continue;
       if (lp < check_from || next.Accept(id)) node->children.emplace_back(id, node->logp + lp);
     }
+    SumChildren(node);
     node->expanded = true;
     return absl::OkStatus();
   }
@@ -145,6 +153,7 @@ struct ByteState::Impl {
       if (next.Accept(id)) children.emplace_back(id, node->logp + node->next[id]);
     }
     node->children = std::move(children);
+    SumChildren(node);
     return absl::OkStatus();
   }
 
@@ -185,10 +194,7 @@ struct ByteState::Impl {
     }
     for (const std::shared_ptr<Node>& node : exact) {
       if (!node->expanded) continue;
-      for (const auto& [id, logp] : node->children) {
-        const uint8_t b = static_cast<uint8_t>(Bytes(id)[0]);
-        out[b] = LogAdd(out[b], logp);
-      }
+      for (int b = 0; b < 256; ++b) out[b] = LogAdd(out[b], node->by_first_byte[b]);
       if (model->eos < node->next.size() && EndAllowed(node.get())) {
         out[kEndOfText] = LogAdd(out[kEndOfText], node->logp + node->next[model->eos]);
       }

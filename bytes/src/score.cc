@@ -12,6 +12,8 @@ using bytes_internal::LogAdd;
 
 const double kLn2 = std::log(2.0);
 
+enum class EnsembleMode { kMix, kProduct };
+
 // Combines two normalized next-byte distributions.
 ByteLogProbs Combine(const ByteLogProbs& a, const ByteLogProbs& b, double w, EnsembleMode mode) {
   ByteLogProbs out;
@@ -54,37 +56,35 @@ absl::StatusOr<ByteScore> ScoreBytes(const ByteLM& model, std::string_view text)
 }
 
 absl::StatusOr<EnsembleScore> ScoreBytesEnsemble(const ByteLM& a, const ByteLM& b, double weight_a,
-                                                 EnsembleMode mode, std::string_view text) {
+                                                 std::string_view text) {
   if (!(weight_a >= 0 && weight_a <= 1)) {
     return absl::InvalidArgumentError(absl::StrFormat("ensemble weight %g is not in [0, 1]", weight_a));
   }
   EnsembleScore score;
   ByteState sa = a.Start(), sb = b.Start();
   for (size_t i = 0; i <= text.size(); ++i) {
-    const int listed = i < text.size() ? static_cast<uint8_t>(text[i]) : -1;
-    absl::StatusOr<ByteLogProbs> qa = sa.NextByteDistribution(listed);
-    if (!qa.ok()) return qa.status();
-    absl::StatusOr<ByteLogProbs> qb = sb.NextByteDistribution(listed);
-    if (!qb.ok()) return qb.status();
-    const ByteLogProbs q = Combine(*qa, *qb, weight_a, mode);
     const int outcome = i == text.size() ? kEndOfText : static_cast<uint8_t>(text[i]);
-    double* bits[3] = {&score.ensemble.bits, &score.a.bits, &score.b.bits};
-    if (outcome == kEndOfText) {
-      bits[0] = &score.ensemble.end_bits;
-      bits[1] = &score.a.end_bits;
-      bits[2] = &score.b.end_bits;
+    absl::StatusOr<ByteLogProbs> qa = sa.NextByteDistribution(outcome == kEndOfText ? -1 : outcome);
+    if (!qa.ok()) return qa.status();
+    absl::StatusOr<ByteLogProbs> qb = sb.NextByteDistribution(outcome == kEndOfText ? -1 : outcome);
+    if (!qb.ok()) return qb.status();
+    const ByteLogProbs* q[4] = {nullptr, nullptr, &*qa, &*qb};
+    const ByteLogProbs mix = Combine(*qa, *qb, weight_a, EnsembleMode::kMix);
+    const ByteLogProbs product = Combine(*qa, *qb, weight_a, EnsembleMode::kProduct);
+    q[0] = &mix;
+    q[1] = &product;
+    ByteScore* scores[4] = {&score.mix, &score.product, &score.a, &score.b};
+    for (int k = 0; k < 4; ++k) {
+      (outcome == kEndOfText ? scores[k]->end_bits : scores[k]->bits) -= (*q[k])[outcome] / kLn2;
     }
-    *bits[0] -= q[outcome] / kLn2;
-    *bits[1] -= (*qa)[outcome] / kLn2;
-    *bits[2] -= (*qb)[outcome] / kLn2;
     if (outcome == kEndOfText) break;
     if (absl::Status s = sa.Push(static_cast<uint8_t>(outcome)); !s.ok()) return s;
     if (absl::Status s = sb.Push(static_cast<uint8_t>(outcome)); !s.ok()) return s;
   }
-  score.a.bytes = score.b.bytes = score.ensemble.bytes = text.size();
+  for (ByteScore* s : {&score.mix, &score.product, &score.a, &score.b}) s->bytes = text.size();
   score.a.lm_positions = sa.lm_positions();
   score.b.lm_positions = sb.lm_positions();
-  score.ensemble.lm_positions = sa.lm_positions() + sb.lm_positions();
+  score.mix.lm_positions = score.product.lm_positions = sa.lm_positions() + sb.lm_positions();
   return score;
 }
 

@@ -34,7 +34,9 @@ score     bits per byte of each FILE (documents separated by a line holding
           distribution; beside it the token-level bits per byte (as tokgraft
           eval). --ensemble: MODEL and MODEL2 combined at every byte, a mixture
           W q1 + (1-W) q2 (--mode mix, default) or q1^W q2^(1-W) renormalized
-          (--mode product); W defaults to 0.5.
+          (--mode product); W defaults to 0.5. --json ends with one line:
+          {"docs","bytes","bits","bpb","lm_positions", then "tokens","token_bpb"
+          or, with --ensemble, "bpb_a","bpb_b","bpb_other_mode"; "files":{...}}
 complete  the continuation of the prompt, written to stdout as bytes:
           --method byte (exact byte-level, default), heal (token healing: the
           prompt's last token removed and regenerated under the constraint that
@@ -47,7 +49,7 @@ next      the next-byte distribution after the prompt as JSON:
 
   --ctx N          LM inputs per window, as tokgraft eval (default 512)
   --prune P        drop branches below P times the prefix's probability
-                   (default 0: exact; score is slow without it on real models)
+                   (default 0: exact; see README for the error of each P)
   --threads N      threads for the model (default: all cores)
   --max-bytes N    continuation length (default 32)
   --max-docs N, --max-chars N   as tokgraft eval
@@ -115,20 +117,22 @@ void NoteInvalidUtf8(const std::string& what, std::string_view bytes) {
 bool IsValidUtf8(std::string_view bytes) { return ToValidUtf8Lossy(bytes) == bytes; }
 
 struct Totals {
-  double bits = 0, token_bits = 0, a_bits = 0, b_bits = 0;
+  double bits = 0, token_bits = 0, a_bits = 0, b_bits = 0, other_bits = 0;  // other: the other --mode
   uint64_t bytes = 0, docs = 0, lm_positions = 0, tokens = 0;
   void Add(const Totals& o) {
-    bits += o.bits, token_bits += o.token_bits, a_bits += o.a_bits, b_bits += o.b_bits;
+    bits += o.bits, token_bits += o.token_bits, a_bits += o.a_bits, b_bits += o.b_bits, other_bits += o.other_bits;
     bytes += o.bytes, docs += o.docs, lm_positions += o.lm_positions, tokens += o.tokens;
   }
   double Bpb(double b) const { return bytes ? b / static_cast<double>(bytes) : 0; }
 };
 
 void AppendJson(const Totals& t, bool ensemble, std::string* out) {
+  // bits: the chosen --mode; bpb_other_mode: the other one (same pass).
   absl::StrAppendFormat(out, "{\"docs\":%d,\"bytes\":%d,\"bits\":%.6f,\"bpb\":%.8f,\"lm_positions\":%d", t.docs,
                         t.bytes, t.bits, t.Bpb(t.bits), t.lm_positions);
   if (ensemble) {
-    absl::StrAppendFormat(out, ",\"bpb_a\":%.8f,\"bpb_b\":%.8f}", t.Bpb(t.a_bits), t.Bpb(t.b_bits));
+    absl::StrAppendFormat(out, ",\"bpb_a\":%.8f,\"bpb_b\":%.8f,\"bpb_other_mode\":%.8f}", t.Bpb(t.a_bits),
+                          t.Bpb(t.b_bits), t.Bpb(t.other_bits));
   } else {
     absl::StrAppendFormat(out, ",\"tokens\":%d,\"token_bpb\":%.8f}", t.tokens, t.Bpb(t.token_bits));
   }
@@ -151,7 +155,6 @@ absl::Status Score(const Args& args) {
   if (mode_name != "mix" && mode_name != "product") {
     return absl::InvalidArgumentError(absl::StrFormat("--mode must be mix or product, not '%s'", mode_name));
   }
-  const EnsembleMode mode = mode_name == "mix" ? EnsembleMode::kMix : EnsembleMode::kProduct;
   absl::StatusOr<int> max_docs = args.IntValue("--max-docs", 0, 1, 1 << 30);
   if (!max_docs.ok()) return max_docs.status();
   absl::StatusOr<int> max_chars = args.IntValue("--max-chars", 0, 1, 1 << 30);
@@ -174,12 +177,13 @@ absl::Status Score(const Args& args) {
       progress.Update(absl::StrFormat("%s: document %d / %d (%.0f s)", pos[f], d + 1, docs.size(), progress.Elapsed()));
       if (!IsValidUtf8(docs[d])) NoteInvalidUtf8(absl::StrFormat("%s document %d", pos[f], d), docs[d]);
       if (b) {
-        absl::StatusOr<EnsembleScore> s = ScoreBytesEnsemble(*a->bytes, *b->bytes, *weight, mode, docs[d]);
+        absl::StatusOr<EnsembleScore> s = ScoreBytesEnsemble(*a->bytes, *b->bytes, *weight, docs[d]);
         if (!s.ok()) return absl::Status(s.status().code(), absl::StrFormat("%s: document %d: %s", pos[f], d, s.status().message()));
-        totals.bits += s->ensemble.bits;
+        totals.bits += mode_name == "mix" ? s->mix.bits : s->product.bits;
+        totals.other_bits += mode_name == "mix" ? s->product.bits : s->mix.bits;
         totals.a_bits += s->a.bits;
         totals.b_bits += s->b.bits;
-        totals.lm_positions += s->ensemble.lm_positions;
+        totals.lm_positions += s->mix.lm_positions;
       } else {
         absl::StatusOr<ByteScore> s = ScoreBytes(*a->bytes, docs[d]);
         if (!s.ok()) return absl::Status(s.status().code(), absl::StrFormat("%s: document %d: %s", pos[f], d, s.status().message()));

@@ -147,14 +147,13 @@ struct ByteScore {
 absl::StatusOr<ByteScore> ScoreBytes(const ByteLM& model, std::string_view text);
 
 // Two byte-level models combined at every byte: a mixture w q_a + (1-w) q_b,
-// or a product q_a^w q_b^(1-w) renormalized over the 257 outcomes.
-// The members' own scores come from the same pass.
-enum class EnsembleMode { kMix, kProduct };
+// and a product q_a^w q_b^(1-w) renormalized over the 257 outcomes; both,
+// and the members' own scores, from one pass.
 struct EnsembleScore {
-  ByteScore ensemble, a, b;
+  ByteScore mix, product, a, b;
 };
 absl::StatusOr<EnsembleScore> ScoreBytesEnsemble(const ByteLM& a, const ByteLM& b, double weight_a,
-                                                 EnsembleMode mode, std::string_view text);
+                                                 std::string_view text);
 
 struct GenerateOptions {
   size_t max_bytes = 32;
