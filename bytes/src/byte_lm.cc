@@ -335,10 +335,11 @@ uint64_t ByteState::lm_positions() const { return impl_->lm_positions; }
 absl::StatusOr<ByteLogProbs> ByteState::NextLogProbs() { return impl_->NextLogProbs(); }
 
 absl::StatusOr<ByteLogProbs> ByteState::NextByteDistribution(int listed_exactly) {
-  if (listed_exactly >= 0 && impl_->model->options.prune > 0) {
-    if (absl::Status s = impl_->ExpandExactFor(static_cast<uint8_t>(listed_exactly)); !s.ok()) return s;
-  }
   absl::StatusOr<ByteLogProbs> out = impl_->NextLogProbs();
+  if (out.ok() && listed_exactly >= 0 && (*out)[listed_exactly] == kNegInf && impl_->model->options.prune > 0) {
+    if (absl::Status s = impl_->ExpandExactFor(static_cast<uint8_t>(listed_exactly)); !s.ok()) return s;
+    out = impl_->NextLogProbs();
+  }
   if (!out.ok()) return out;
   double z = kNegInf;
   for (double v : *out) z = LogAdd(z, v);

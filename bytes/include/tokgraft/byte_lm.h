@@ -84,9 +84,9 @@ class ByteState {
   // Unnormalized: log Q(prefix b) for b < 256, log Q(prefix, end) at 256.
   absl::StatusOr<ByteLogProbs> NextLogProbs();
   // The normalized next-byte distribution q (natural logs). With pruning,
-  // `listed_exactly` (a byte, or end-of-text / -1 for none) has all its
-  // branches listed, as when scoring a known text: its probability is then
-  // never 0 for lack of the pruned branches.
+  // if byte `listed_exactly` (-1: none) would get probability 0 for lack of
+  // the pruned branches, its branches are listed exactly (scoring a known
+  // text never meets a byte of probability 0 that the model allows).
   absl::StatusOr<ByteLogProbs> NextByteDistribution(int listed_exactly = -1);
   // Bytes pushed so far.
   uint64_t size() const;
