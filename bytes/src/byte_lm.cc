@@ -53,15 +53,12 @@ struct ByteState::Impl {
   std::vector<std::shared_ptr<Node>> exact;  // bytes end exactly at the end of x
   double logq = 0;
   uint64_t lm_positions = 0;
+  bool prune_nodes = false;
   std::vector<uint32_t> canonical_tail;  // Canon(tail), for the end symbol
   bool canonical_tail_known = false;
 
   uint64_t size() const { return base + tail.size(); }
   const std::string& Bytes(uint32_t id) const { return model->rules->TokenBytes(id); }
-  double PruneBelow() const {
-    return model->options.prune > 0 ? logq + std::log(model->options.prune) : kNegInf;
-  }
-
   std::vector<uint32_t> TailTokens(const Node* node) const {
     std::vector<uint32_t> tokens;
     for (; node != root.get(); node = node->parent.get()) tokens.push_back(node->token);
@@ -157,11 +154,22 @@ struct ByteState::Impl {
     return absl::OkStatus();
   }
 
+  // Expands the nodes ending at |x|; with pruning, the most probable first,
+  // until those left hold at most `prune` of Q(x) (their continuations are
+  // dropped).
   absl::Status ExpandExact() {
-    const double floor = PruneBelow();
-    for (const std::shared_ptr<Node>& node : exact) {
-      if (node->expanded || node->logp < floor) continue;
-      if (absl::Status s = Expand(node.get()); !s.ok()) return s;
+    std::vector<Node*> order;
+    for (const std::shared_ptr<Node>& node : exact) order.push_back(node.get());
+    double left = 0;
+    if (model->options.prune > 0 && prune_nodes) {
+      std::sort(order.begin(), order.end(), [](const Node* a, const Node* b) { return a->logp > b->logp; });
+      for (const Node* node : order) left += std::exp(node->logp - logq);
+    }
+    for (Node* node : order) {
+      if (model->options.prune > 0 && prune_nodes && left <= model->options.prune) break;
+      left -= std::exp(node->logp - logq);
+      if (node->expanded) continue;
+      if (absl::Status s = Expand(node); !s.ok()) return s;
     }
     return absl::OkStatus();
   }
@@ -330,6 +338,7 @@ absl::Status ByteState::Append(std::string_view bytes) {
 }
 
 double ByteState::LogProb() const { return impl_->logq; }
+void ByteState::PruneSequences(bool on) { impl_->prune_nodes = on; }
 uint64_t ByteState::size() const { return impl_->size(); }
 uint64_t ByteState::lm_positions() const { return impl_->lm_positions; }
 absl::StatusOr<ByteLogProbs> ByteState::NextLogProbs() { return impl_->NextLogProbs(); }
@@ -337,7 +346,14 @@ absl::StatusOr<ByteLogProbs> ByteState::NextLogProbs() { return impl_->NextLogPr
 absl::StatusOr<ByteLogProbs> ByteState::NextByteDistribution(int listed_exactly) {
   absl::StatusOr<ByteLogProbs> out = impl_->NextLogProbs();
   if (out.ok() && listed_exactly >= 0 && (*out)[listed_exactly] == kNegInf && impl_->model->options.prune > 0) {
-    if (absl::Status s = impl_->ExpandExactFor(static_cast<uint8_t>(listed_exactly)); !s.ok()) return s;
+    if (listed_exactly == kEndOfText) {
+      for (const std::shared_ptr<Node>& node : impl_->exact) {
+        if (node->expanded) continue;
+        if (absl::Status s = impl_->Expand(node.get()); !s.ok()) return s;
+      }
+    } else if (absl::Status s = impl_->ExpandExactFor(static_cast<uint8_t>(listed_exactly)); !s.ok()) {
+      return s;
+    }
     out = impl_->NextLogProbs();
   }
   if (!out.ok()) return out;

@@ -167,6 +167,7 @@ absl::StatusOr<std::string> GenerateBytes(const ByteLM& model, std::string_view 
   absl::StatusOr<ByteState> started = model.StartWith(prompt);
   if (!started.ok()) return started.status();
   ByteState& state = *started;
+  state.PruneSequences(true);
   std::mt19937_64 rng(options.seed);
   std::string text(prompt.substr(prompt.size() > 8 ? prompt.size() - 8 : 0));  // enough for UTF-8 checks
   std::string out;

@@ -38,8 +38,8 @@ absl::StatusOr<ByteScore> ScoreBytes(const ByteLM& model, std::string_view text)
   ByteState state = model.Start();
   for (size_t i = 0; i <= text.size(); ++i) {
     absl::StatusOr<ByteLogProbs> q =
-        state.NextByteDistribution(i < text.size() ? static_cast<uint8_t>(text[i]) : -1);
-    if (!q.ok()) return q.status();
+        state.NextByteDistribution(i < text.size() ? static_cast<uint8_t>(text[i]) : kEndOfText);
+    if (!q.ok()) return absl::Status(q.status().code(), absl::StrFormat("at byte %d: %s", i, q.status().message()));
     if (i == text.size()) {
       score.end_bits = -(*q)[kEndOfText] / kLn2;
       break;
@@ -64,9 +64,9 @@ absl::StatusOr<EnsembleScore> ScoreBytesEnsemble(const ByteLM& a, const ByteLM& 
   ByteState sa = a.Start(), sb = b.Start();
   for (size_t i = 0; i <= text.size(); ++i) {
     const int outcome = i == text.size() ? kEndOfText : static_cast<uint8_t>(text[i]);
-    absl::StatusOr<ByteLogProbs> qa = sa.NextByteDistribution(outcome == kEndOfText ? -1 : outcome);
+    absl::StatusOr<ByteLogProbs> qa = sa.NextByteDistribution(outcome);
     if (!qa.ok()) return qa.status();
-    absl::StatusOr<ByteLogProbs> qb = sb.NextByteDistribution(outcome == kEndOfText ? -1 : outcome);
+    absl::StatusOr<ByteLogProbs> qb = sb.NextByteDistribution(outcome);
     if (!qb.ok()) return qb.status();
     const ByteLogProbs* q[4] = {nullptr, nullptr, &*qa, &*qb};
     const ByteLogProbs mix = Combine(*qa, *qb, weight_a, EnsembleMode::kMix);

@@ -187,7 +187,7 @@ def main():
     p.add_argument("--docs", type=int, default=10)
     p.add_argument("--chars", type=int, default=4000)
     p.add_argument("--prune", default="0")
-    p.add_argument("--prunes", default="0.01,0.001")
+    p.add_argument("--prunes", default="0,0.01")
     p.add_argument("--gen-prune", default="0.01")
     p.add_argument("--reps", type=int, default=3)
     a = p.parse_args()

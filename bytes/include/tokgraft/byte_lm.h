@@ -56,11 +56,12 @@ struct ByteLMOptions {
   // into windows of `context` inputs, each evaluated from position 0, which
   // bounds memory. 0: one unbounded window.
   size_t context = 0;
-  // Speed for a bounded error; 0: exact. A sequence ending exactly at the
-  // end of x whose probability is below prune * Q(x) is not continued (its
-  // continuations are dropped). After the others, next tokens are checked for
+  // Speed for a bounded error; 0: exact. Next tokens are checked for
   // validity, most probable first, until the unchecked ones hold at most
-  // `prune` of the next-token mass; those are counted as valid unchecked.
+  // `prune` of the next-token mass; those count as valid. With
+  // ByteState::PruneSequences, sequences ending exactly at the end of x are
+  // also continued most probable first until those left hold at most
+  // prune * Q(x) (their continuations are dropped).
   double prune = 0;
 };
 
@@ -84,10 +85,16 @@ class ByteState {
   // Unnormalized: log Q(prefix b) for b < 256, log Q(prefix, end) at 256.
   absl::StatusOr<ByteLogProbs> NextLogProbs();
   // The normalized next-byte distribution q (natural logs). With pruning,
-  // if byte `listed_exactly` (-1: none) would get probability 0 for lack of
-  // the pruned branches, its branches are listed exactly (scoring a known
-  // text never meets a byte of probability 0 that the model allows).
+  // if outcome `listed_exactly` (a byte or kEndOfText; -1: none) would get
+  // probability 0 for lack of the pruned branches, its branches are listed
+  // exactly (scoring a known text never meets an outcome of probability 0
+  // that the model allows).
   absl::StatusOr<ByteLogProbs> NextByteDistribution(int listed_exactly = -1);
+  // With ByteLMOptions::prune, also stop continuing improbable sequences
+  // that end at the prefix's end (see there). Off by default: bytes pushed
+  // later may continue only such a sequence (probability 0 then). Generation
+  // turns it on after the prompt: a byte drawn from q always has a way on.
+  void PruneSequences(bool on);
   // Bytes pushed so far.
   uint64_t size() const;
   // Work done: token positions the LM evaluated for this state.
