@@ -170,7 +170,21 @@ expect_error mixture-bad-unit '--unit: "word" is neither line nor document' \
 expect_error mixture-unwritable-out 'cannot create /dev/null/page' \
   "$tokgraft" mixture -t "$demo" --out /dev/null/page --quiet --category "demo=$src/data/demo.txt"
 
-for cmd in encode decode info train count merge-batch eval stats mixture; do
+# tokgraft bytes: unsupported tokenizers are refused (before the model is read), usage errors.
+mkdir -p "$work/metaspace-model" && cp "$src/tests/golden/features/metaspace_always_split.json" "$work/metaspace-model/tokenizer.json"
+printf 'abc' > "$work/prompt.txt"
+expect_error bytes-unsupported-tokenizer 'Metaspace' \
+  "$tokgraft" bytes next "$work/metaspace-model" --prompt-file "$work/prompt.txt"
+expect_error bytes-unsupported-tokenizer-score 'is not supported for byte-level probabilities' \
+  "$tokgraft" bytes score "$work/metaspace-model" "$src/data/demo.txt"
+expect_error bytes-not-a-folder "$work/nope is not a model folder" \
+  "$tokgraft" bytes next "$work/nope" --prompt-file "$work/prompt.txt"
+expect_error bytes-no-prompt '--prompt-file is required' "$tokgraft" bytes complete "$work/metaspace-model"
+expect_error bytes-bad-method '--method must be byte, heal or naive' \
+  "$tokgraft" bytes complete "$work/metaspace-model" --prompt-file "$work/prompt.txt" --method greedy
+expect_error bytes-unknown-subcommand "unknown subcommand 'scores'" "$tokgraft" bytes scores "$work/metaspace-model"
+
+for cmd in encode decode info train count merge-batch eval stats transplant mixture bytes; do
   if "$tokgraft" "$cmd" --help | grep -q "usage: tokgraft $cmd"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL $cmd --help"; fi
 done

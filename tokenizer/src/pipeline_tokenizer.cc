@@ -257,4 +257,41 @@ TokenizerInfo PipelineTokenizer::Info() const {
   return info;
 }
 
+absl::StatusOr<std::vector<ByteSpan>> PipelineTokenizer::PreTokenSpans(std::string_view text) const {
+  if (parts_.normalizer) {
+    return absl::FailedPreconditionError("the tokenizer has a normalizer (" + parts_.normalizer->Describe() +
+                                         "): its pre-tokens are not spans of the text");
+  }
+  if (size_t bad = utf8::FindInvalid(text); bad != std::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrFormat("invalid UTF-8 in text at byte %d", bad));
+  }
+  std::vector<ByteSpan> spans;
+  std::vector<TextSegment> segments;
+  raw_added_.Split(text, /*split_special_tokens=*/true, &segments);
+  for (const TextSegment& seg : segments) {
+    if (seg.span.begin == seg.span.end) continue;
+    if (seg.id || !parts_.pre_tokenizer) {
+      spans.push_back(seg.span);
+      continue;
+    }
+    const std::string_view original = text.substr(seg.span.begin, seg.span.end - seg.span.begin);
+    const uint32_t size = static_cast<uint32_t>(original.size());
+    PreTokenized pre{AlignedString(original, seg.span.begin, /*track=*/false), {{0, size}}, seg.span.begin == 0};
+    parts_.pre_tokenizer->PreTokenize(&pre);
+    if (pre.text.text() != original) {
+      return absl::FailedPreconditionError("the pre-tokenizer " + parts_.pre_tokenizer->Describe() +
+                                           " rewrites the text: its pre-tokens are not spans of the text");
+    }
+    for (const ByteSpan& piece : pre.pieces) spans.push_back({seg.span.begin + piece.begin, seg.span.begin + piece.end});
+  }
+  return spans;
+}
+
+absl::StatusOr<std::vector<uint32_t>> PipelineTokenizer::EncodePiece(std::string_view piece) const {
+  if (piece.size() > UINT32_MAX) return absl::InvalidArgumentError("piece is larger than 4 GiB");
+  std::vector<uint32_t> ids;
+  parts_.model->Encode(piece, &ids, nullptr);
+  return ids;
+}
+
 }  // namespace tokgraft

@@ -48,6 +48,8 @@ class PipelineTokenizer : public Tokenizer {
   std::optional<std::string> IdToToken(uint32_t id) const override;
   std::optional<std::string> IdToBytes(uint32_t id) const override;
   TokenizerInfo Info() const override;
+  absl::StatusOr<std::vector<ByteSpan>> PreTokenSpans(std::string_view text) const override;
+  absl::StatusOr<std::vector<uint32_t>> EncodePiece(std::string_view piece) const override;
 
  private:
   explicit PipelineTokenizer(PipelineParts parts);

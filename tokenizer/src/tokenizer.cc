@@ -97,4 +97,12 @@ absl::Status Tokenizer::PreTokenize(std::string_view text, const std::function<v
       absl::StrFormat("a %s tokenizer does not expose its pre-tokenization", Info().format));
 }
 
+absl::StatusOr<std::vector<ByteSpan>> Tokenizer::PreTokenSpans(std::string_view) const {
+  return absl::UnimplementedError("this tokenizer does not expose its pre-tokenizer");
+}
+
+absl::StatusOr<std::vector<uint32_t>> Tokenizer::EncodePiece(std::string_view) const {
+  return absl::UnimplementedError("this tokenizer does not expose its model");
+}
+
 }  // namespace tokgraft

@@ -26,6 +26,7 @@ absl::Status RunMergeBatch(const std::vector<std::string>& args);
 absl::Status RunStats(const std::vector<std::string>& args);
 absl::Status RunTransplant(const std::vector<std::string>& args);
 absl::Status RunMixture(const std::vector<std::string>& args);
+absl::Status RunBytes(const std::vector<std::string>& args);
 
 // Prints `text` to stdout (for --help).
 absl::Status PrintHelp(const char* text);

@@ -47,16 +47,6 @@ struct Totals {
   double bpb() const { return bytes ? bits / static_cast<double>(bytes) : 0; }
 };
 
-// The first n characters (code points) of UTF-8 text; invalid bytes count as one.
-std::string FirstCharacters(const std::string& text, int n) {
-  size_t end = 0;
-  for (int count = 0; end < text.size() && count < n; ++count) {
-    ++end;
-    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
-  }
-  return text.substr(0, end);
-}
-
 void AppendTotals(const Totals& t, std::string* out) {
   absl::StrAppendFormat(out, "{\"bits\":%.6f,\"bytes\":%d,\"tokens\":%d,\"bpb\":%.8f}", t.bits, t.bytes, t.tokens,
                         t.bpb());

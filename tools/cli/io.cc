@@ -87,4 +87,14 @@ absl::Status Output::Flush() {
   return absl::OkStatus();
 }
 
+// The first n characters (code points) of UTF-8 text; invalid bytes count as one.
+std::string FirstCharacters(const std::string& text, int n) {
+  size_t end = 0;
+  for (int count = 0; end < text.size() && count < n; ++count) {
+    ++end;
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+  }
+  return text.substr(0, end);
+}
+
 }  // namespace tokgraft::cli

@@ -46,6 +46,9 @@ absl::Status ForEachLine(std::string_view text, Visit visit) {
 absl::Status ForEachJsonStringLine(std::string_view text, const std::string& file,
                                    const std::function<absl::Status(std::string_view)>& visit);
 
+// The first n characters (code points) of UTF-8 text; invalid bytes count as one.
+std::string FirstCharacters(const std::string& text, int n);
+
 // Buffered stdout that reports write failures (a full disk) as errors.
 class Output {
  public:

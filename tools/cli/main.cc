@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"transplant", "give a model another model's vocabulary (no training); writes a model folder",
      tokgraft::cli::RunTransplant},
     {"mixture", "infer a BPE tokenizer's training mixture (languages, code) from its merges", tokgraft::cli::RunMixture},
+    {"bytes", "byte-level probabilities of a tokenized model: score, complete, next", tokgraft::cli::RunBytes},
 };
 
 void PrintUsage(FILE* to) {

@@ -110,6 +110,19 @@ class Tokenizer {
   virtual std::optional<std::string> IdToBytes(uint32_t id) const = 0;
 
   virtual TokenizerInfo Info() const = 0;
+
+  // Building blocks for reasoning about encodings exactly (bytes/). Both
+  // return Unimplemented for sentencepiece .model files.
+  //
+  // The pre-token spans of `text` (valid UTF-8), as Encode with
+  // split_special_tokens = true cuts it; a matched non-special added token
+  // is a span of its own. Fails with FailedPrecondition if the tokenizer has
+  // a normalizer or its pre-tokenizer rewrites the text (Metaspace, a prefix
+  // space), since spans would then not be spans of `text`.
+  virtual absl::StatusOr<std::vector<ByteSpan>> PreTokenSpans(std::string_view text) const;
+  // The model alone (no normalizer, pre-tokenizer or added tokens) on the
+  // bytes of one pre-token; byte-level models take any bytes.
+  virtual absl::StatusOr<std::vector<uint32_t>> EncodePiece(std::string_view piece) const;
 };
 
 // Replaces invalid UTF-8 sequences by U+FFFD the way the reference does
