@@ -1,8 +1,11 @@
 #include "io.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -95,6 +98,28 @@ std::string FirstCharacters(const std::string& text, int n) {
     while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
   }
   return text.substr(0, end);
+}
+
+absl::Status WriteReportFolder(const std::string& dir,
+                               const std::vector<std::pair<std::string, std::string>>& files) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return absl::InvalidArgumentError(absl::StrFormat("cannot create %s: %s", dir, error.message()));
+  const std::string staging = absl::StrFormat("%s/.report-partial-%d", dir, getpid());
+  fs::create_directory(staging, error);
+  if (error) return absl::InvalidArgumentError(absl::StrFormat("cannot write %s: %s", dir, error.message()));
+  absl::Status status = absl::OkStatus();
+  for (const auto& [name, content] : files) {
+    if (status.ok()) status = WriteFileAtomically(staging + "/" + name, content);
+  }
+  for (const auto& [name, content] : files) {
+    if (!status.ok()) break;
+    fs::rename(staging + "/" + name, dir + "/" + name, error);
+    if (error) status = absl::ResourceExhaustedError(absl::StrFormat("cannot write %s/%s: %s", dir, name, error.message()));
+  }
+  fs::remove_all(staging, error);
+  return status;
 }
 
 }  // namespace tokgraft::cli

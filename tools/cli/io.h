@@ -49,6 +49,12 @@ absl::Status ForEachJsonStringLine(std::string_view text, const std::string& fil
 // The first n characters (code points) of UTF-8 text; invalid bytes count as one.
 std::string FirstCharacters(const std::string& text, int n);
 
+// Writes the report files (name, content) into `dir` (created if needed)
+// through a staging folder inside it, then moves them into place, so that a
+// failure leaves no half-written report.
+absl::Status WriteReportFolder(const std::string& dir,
+                               const std::vector<std::pair<std::string, std::string>>& files);
+
 // Buffered stdout that reports write failures (a full disk) as errors.
 class Output {
  public:

@@ -85,30 +85,6 @@ absl::StatusOr<std::vector<mixture::CategorySample>> SamplesFromArgs(const Args&
   return samples;
 }
 
-// Writes index.html and mixture.json into a staging directory inside `dir`,
-// then moves them into `dir`, so that a failure leaves no half-written page.
-absl::Status WritePage(const std::string& dir, const std::string& html, const std::string& json) {
-  std::error_code error;
-  fs::create_directories(dir, error);
-  if (error) return absl::InvalidArgumentError(absl::StrFormat("cannot create %s: %s", dir, error.message()));
-  const std::string staging = absl::StrFormat("%s/.mixture-partial-%d", dir, getpid());
-  fs::create_directory(staging, error);
-  if (error) return absl::InvalidArgumentError(absl::StrFormat("cannot write %s: %s", dir, error.message()));
-  absl::Status status = WriteFileAtomically(staging + "/index.html", html);
-  if (status.ok()) status = WriteFileAtomically(staging + "/mixture.json", json);
-  if (status.ok()) {
-    for (const char* name : {"index.html", "mixture.json"}) {
-      fs::rename(staging + "/" + name, dir + "/" + name, error);
-      if (error) {
-        status = absl::ResourceExhaustedError(absl::StrFormat("cannot write %s/%s: %s", dir, name, error.message()));
-        break;
-      }
-    }
-  }
-  fs::remove_all(staging, error);
-  return status;
-}
-
 std::string Table(const mixture::MixtureResult& r) {
   std::string s = absl::StrFormat("%-16s %10s %12s\n", "category", "proportion", "sample bytes");
   for (const mixture::CategoryResult& c : r.categories) {
@@ -183,7 +159,10 @@ absl::Status RunMixture(const std::vector<std::string>& argv) {
   if (!result.ok()) return result.status();
   const std::string json = mixture::MixtureToJson(*result);
   if (std::optional<std::string> out_dir = args->Value("--out")) {
-    if (absl::Status s = WritePage(*out_dir, mixture::MixtureToHtml(*result), json); !s.ok()) return s;
+    if (absl::Status s = WriteReportFolder(*out_dir, {{"index.html", mixture::MixtureToHtml(*result)}, {"mixture.json", json}});
+        !s.ok()) {
+      return s;
+    }
   }
   Output out;
   out.Append(args->Has("--json") ? json : Table(*result));

@@ -80,30 +80,6 @@ std::string TokenizerName(const std::string& path, std::set<std::string>* taken)
   return unique;
 }
 
-// Writes index.html and stats.json into a staging directory inside `dir`, then
-// moves them into `dir`, so that a failure leaves no half-written report.
-absl::Status WriteReport(const std::string& dir, const std::string& html, const std::string& json) {
-  std::error_code error;
-  fs::create_directories(dir, error);
-  if (error) return absl::InvalidArgumentError(absl::StrFormat("cannot create %s: %s", dir, error.message()));
-  const std::string staging = absl::StrFormat("%s/.stats-partial-%d", dir, getpid());
-  fs::create_directory(staging, error);
-  if (error) return absl::InvalidArgumentError(absl::StrFormat("cannot write %s: %s", dir, error.message()));
-  absl::Status status = WriteFileAtomically(staging + "/index.html", html);
-  if (status.ok()) status = WriteFileAtomically(staging + "/stats.json", json);
-  if (status.ok()) {
-    for (const char* name : {"index.html", "stats.json"}) {
-      fs::rename(staging + "/" + name, dir + "/" + name, error);
-      if (error) {
-        status = absl::ResourceExhaustedError(absl::StrFormat("cannot write %s/%s: %s", dir, name, error.message()));
-        break;
-      }
-    }
-  }
-  fs::remove_all(staging, error);
-  return status;
-}
-
 std::string Summary(const stats::StatsReport& report) {
   std::string s = absl::StrFormat("%-14s %8s %8s %8s %8s %8s %8s %8s\n", "tokenizer", "vocab", "bytes/t", "chars/t",
                                   "tok/word", "split", "renyi", "MB/s");
@@ -170,7 +146,10 @@ absl::Status RunStats(const std::vector<std::string>& argv) {
   if (!report.ok()) return report.status();
   const std::string json = stats::StatsToJson(*report);
   if (std::optional<std::string> out_dir = args->Value("--out")) {
-    if (absl::Status s = WriteReport(*out_dir, stats::StatsToHtml(*report), json); !s.ok()) return s;
+    if (absl::Status s = WriteReportFolder(*out_dir, {{"index.html", stats::StatsToHtml(*report)}, {"stats.json", json}});
+        !s.ok()) {
+      return s;
+    }
   }
   Output out;
   if (args->Has("--json")) {
