@@ -43,8 +43,28 @@ std::array<bool, 257> Utf8Allowed(std::string_view text) {
   return allowed;
 }
 
-// Draws an outcome from log-probabilities `logp` (any scale) where `allowed`:
-// the argmax at temperature 0, else a sample of the top-p nucleus.
+// A position in a list sorted by decreasing log-probability (any scale): 0
+// at temperature 0, else a sample of the top-p nucleus.
+size_t SampleSorted(const std::vector<double>& sorted_logp, const GenerateOptions& options, std::mt19937_64* rng) {
+  if (options.temperature <= 0) return 0;
+  std::vector<double> p;
+  double total = 0;
+  for (double logp : sorted_logp) {
+    p.push_back(std::exp((logp - sorted_logp[0]) / options.temperature));
+    total += p.back();
+  }
+  size_t keep = 0;
+  for (double mass = 0; keep < p.size() && (keep == 0 || mass < options.top_p * total); ++keep) mass += p[keep];
+  const double u = std::uniform_real_distribution<double>(0, std::accumulate(p.begin(), p.begin() + keep, 0.0))(*rng);
+  double mass = 0;
+  for (size_t k = 0; k < keep; ++k) {
+    mass += p[k];
+    if (u < mass) return k;
+  }
+  return keep - 1;
+}
+
+// Draws an outcome from log-probabilities `logp` (any scale) where `allowed`.
 template <size_t N>
 int Choose(const std::array<double, N>& logp, const std::array<bool, N>& allowed, const GenerateOptions& options,
            std::mt19937_64* rng) {
@@ -54,22 +74,9 @@ int Choose(const std::array<double, N>& logp, const std::array<bool, N>& allowed
   }
   if (order.empty()) return -1;
   std::sort(order.begin(), order.end(), [&](int a, int b) { return logp[a] > logp[b]; });
-  if (options.temperature <= 0) return order[0];
-  std::vector<double> p;
-  double total = 0;
-  for (int i : order) {
-    p.push_back(std::exp((logp[i] - logp[order[0]]) / options.temperature));
-    total += p.back();
-  }
-  size_t keep = 0;
-  for (double mass = 0; keep < p.size() && (keep == 0 || mass < options.top_p * total); ++keep) mass += p[keep];
-  const double u = std::uniform_real_distribution<double>(0, std::accumulate(p.begin(), p.begin() + keep, 0.0))(*rng);
-  double mass = 0;
-  for (size_t k = 0; k < keep; ++k) {
-    mass += p[k];
-    if (u < mass) return order[k];
-  }
-  return order[keep - 1];
+  std::vector<double> sorted;
+  for (int i : order) sorted.push_back(logp[i]);
+  return order[SampleSorted(sorted, options, rng)];
 }
 
 // A token sequence under ScoreTokens' windows, extended in place.
@@ -129,24 +136,9 @@ absl::StatusOr<std::string> GenerateTokens(const ByteLM& model, std::vector<uint
     std::vector<size_t> order(candidates.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return logp[a] > logp[b]; });
-    size_t pick = order[0];
-    if (options.temperature > 0) {
-      std::vector<double> p;
-      double total = 0;
-      for (size_t i : order) {
-        p.push_back(std::exp((logp[i] - logp[order[0]]) / options.temperature));
-        total += p.back();
-      }
-      size_t keep = 0;
-      for (double mass = 0; keep < p.size() && (keep == 0 || mass < options.top_p * total); ++keep) mass += p[keep];
-      const double u = std::uniform_real_distribution<double>(0, std::accumulate(p.begin(), p.begin() + keep, 0.0))(rng);
-      double mass = 0;
-      for (size_t k = 0; k < keep; ++k) {
-        mass += p[k];
-        pick = order[k];
-        if (u < mass) break;
-      }
-    }
+    std::vector<double> sorted;
+    for (size_t i : order) sorted.push_back(logp[i]);
+    const size_t pick = order[SampleSorted(sorted, options, &rng)];
     const uint32_t id = static_cast<uint32_t>(candidates[pick]);
     if (id == model.eos()) break;
     const std::string& bytes = model.TokenBytes(id);
