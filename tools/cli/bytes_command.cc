@@ -215,18 +215,8 @@ absl::Status Score(const Args& args) {
   }
   per_file.pop_back();
   if (args.Has("--json")) {
-    std::string json;
-    AppendJson(overall, ensemble, &json);
-    json.pop_back();
-    json += ",\"files\":{";
-    for (size_t i = 0; i < per_file.size(); ++i) {
-      if (i) json += ",";
-      AppendJsonString(per_file[i].first, &json);
-      json += ":";
-      AppendJson(per_file[i].second, ensemble, &json);
-    }
-    json += "}}\n";
-    out.Append(json);
+    out.Append(FilesSummaryJson(overall, per_file,
+                                [ensemble](const Totals& t, std::string* json) { AppendJson(t, ensemble, json); }));
   }
   return out.Flush();
 }

@@ -148,20 +148,7 @@ absl::Status Run(const Args& args) {
   }
   out.Append(absl::StrFormat("%-40s %6d %10d %10d %12.1f %8.4f\n", "overall", overall.docs, overall.bytes,
                              overall.tokens, overall.bits, overall.bpb()));
-  if (args.Has("--json")) {
-    std::string json;
-    AppendTotals(overall, &json);
-    json.pop_back();
-    json += ",\"files\":{";
-    for (size_t i = 0; i < per_file.size(); ++i) {
-      if (i) json += ",";
-      AppendJsonString(per_file[i].first, &json);
-      json += ":";
-      AppendTotals(per_file[i].second, &json);
-    }
-    json += "}}\n";
-    out.Append(json);
-  }
+  if (args.Has("--json")) out.Append(FilesSummaryJson(overall, per_file, AppendTotals));
   return out.Flush();
 }
 

@@ -49,6 +49,25 @@ absl::Status ForEachJsonStringLine(std::string_view text, const std::string& fil
 // The first n characters (code points) of UTF-8 text; invalid bytes count as one.
 std::string FirstCharacters(const std::string& text, int n);
 
+// The JSON summary line of a scoring command: the object `append` writes for
+// `overall`, with a "files" member mapping each file to its own object.
+template <typename Totals, typename Append>
+std::string FilesSummaryJson(const Totals& overall, const std::vector<std::pair<std::string, Totals>>& per_file,
+                             Append append) {
+  std::string json;
+  append(overall, &json);
+  json.pop_back();  // the closing brace
+  json += ",\"files\":{";
+  for (size_t i = 0; i < per_file.size(); ++i) {
+    if (i) json += ",";
+    AppendJsonString(per_file[i].first, &json);
+    json += ":";
+    append(per_file[i].second, &json);
+  }
+  json += "}}\n";
+  return json;
+}
+
 // Writes the report files (name, content) into `dir` (created if needed)
 // through a staging folder inside it, then moves them into place, so that a
 // failure leaves no half-written report.
