@@ -12,14 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-absl::StatusOr<std::string> ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrFormat("%s: cannot read", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // A token id field: a number, the first of a list, or absent/null.
 std::optional<uint32_t> IdField(simdjson::dom::element config, const char* key) {
   simdjson::dom::element value;
@@ -87,12 +79,20 @@ size_t ModelVocabularyEnd(const Tokenizer& tokenizer) {
 
 }  // namespace
 
+absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrFormat("%s: cannot read", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 absl::StatusOr<ModelFolder> LoadModelFolder(const std::string& path, const std::string& what) {
   const fs::path folder(path);
   if (!fs::is_directory(folder)) return absl::NotFoundError(absl::StrFormat("%s %s: not a folder", what, path));
   ModelFolder model;
   model.path = path;
-  absl::StatusOr<std::string> config_text = ReadText(folder / "config.json");
+  absl::StatusOr<std::string> config_text = ReadTextFile((folder / "config.json").string());
   if (!config_text.ok()) return config_text.status();
   model.config_json = *config_text;
   simdjson::dom::parser parser;
@@ -119,7 +119,7 @@ absl::StatusOr<ModelFolder> LoadModelFolder(const std::string& path, const std::
   }
   model.tokenizer = *std::move(tokenizer);
   if (fs::exists(folder / "tokenizer.json")) {
-    absl::StatusOr<std::string> text = ReadText(folder / "tokenizer.json");
+    absl::StatusOr<std::string> text = ReadTextFile((folder / "tokenizer.json").string());
     if (!text.ok()) return text.status();
     model.tokenizer_json = *std::move(text);
   }

@@ -42,6 +42,9 @@ struct ModelFolder {
   }
 };
 
+// The whole file as bytes; NotFound naming it if it cannot be read.
+absl::StatusOr<std::string> ReadTextFile(const std::string& path);
+
 // `what` ("base", "donor") prefixes errors. Fails with InvalidArgument on
 // a missing or malformed config, tokenizer or tensor, and on a matrix with
 // fewer rows than the tokenizer's model vocabulary.

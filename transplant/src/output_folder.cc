@@ -104,15 +104,9 @@ absl::Status Assemble(const ModelFolder& base, const ModelFolder& donor, const N
   if (absl::Status s = WriteFileAtomically((folder / "config.json").string(), *config); !s.ok()) return s;
   const fs::path generation = fs::path(base.path) / "generation_config.json";
   if (fs::exists(generation)) {
-    std::string text;
-    {
-      simdjson::padded_string padded;
-      if (simdjson::padded_string::load(generation.string()).get(padded) != simdjson::SUCCESS) {
-        return absl::InvalidArgumentError(absl::StrFormat("%s: cannot read", generation.string()));
-      }
-      text.assign(padded.data(), padded.size());
-    }
-    absl::StatusOr<std::string> rewritten = RewriteJsonObject(text, ids);
+    absl::StatusOr<std::string> text = ReadTextFile(generation.string());
+    if (!text.ok()) return text.status();
+    absl::StatusOr<std::string> rewritten = RewriteJsonObject(*text, ids);
     if (!rewritten.ok()) {
       return absl::InvalidArgumentError(absl::StrFormat("%s: %s", generation.string(), rewritten.status().message()));
     }
