@@ -161,6 +161,75 @@ TEST(BpeModelTest, MatchesNaiveBpeOnRandomPieces) {
   }
 }
 
+// Byte-level models start a multi-byte character as its token when no merge
+// across its edge can fire first (WholeCharacters). Here the merge of the
+// last byte of 中 with the first byte of the next 中 comes before 中 is whole,
+// so 中中 must stay in parts, while 中 next to an ASCII letter is one token.
+TEST(BpeModelTest, WholeCharactersKeepCrossingMergesThatComeFirst) {
+  std::vector<std::string> tokens;
+  for (int b = 0; b < 256; ++b) tokens.emplace_back(1, static_cast<char>(b));
+  const std::string zhong = "\xE4\xB8\xAD";  // 中
+  Merges merges = {{"\xAD", "\xE4"}, {"\xE4", "\xB8"}, {"\xE4\xB8", "\xAD"}};
+  for (const auto& [l, r] : merges) tokens.push_back(l + r);
+  BpeOptions options;
+  options.byte_level = true;
+  auto model = Make(tokens, merges, options);
+  ASSERT_NE(model, nullptr);
+  EXPECT_EQ(model->num_whole_characters(), 1u);
+  const uint32_t ad_e4 = 256, e4_b8 = 257, whole = 258;
+  EXPECT_EQ(Ids(*model, zhong + zhong), (std::vector<uint32_t>{e4_b8, ad_e4, 0xB8, 0xAD}));
+  EXPECT_EQ(Ids(*model, "a" + zhong + "a"), (std::vector<uint32_t>{'a', whole, 'a'}));
+}
+
+// Random byte-level merge tables over the bytes of a few multi-byte
+// characters, so that some characters are whole tokens and merges cross
+// their edges at every rank; the result must be the textbook algorithm's.
+TEST(BpeModelTest, WholeCharactersMatchNaiveBpe) {
+  const std::vector<std::string> alphabet = {"\xE4\xB8\xAD", "\xE6\x96\x87", "\xE4\xB8\x80",
+                                             "\xC3\xA9", "\xD0\xB6", "a", " "};
+  std::mt19937 rng(11);
+  size_t whole_seen = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    auto random_text = [&](size_t chars) {
+      std::string text;
+      std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+      for (size_t i = 0; i < chars; ++i) text += alphabet[pick(rng)];
+      return text;
+    };
+    // Merges of adjacent symbols of sample texts, in random order: tokens
+    // inside characters, whole characters and tokens across their edges.
+    std::vector<std::string> tokens;
+    for (int b = 0; b < 256; ++b) tokens.emplace_back(1, static_cast<char>(b));
+    Merges merges;
+    const std::string sample = random_text(40);
+    for (int m = 0; m < 30; ++m) {
+      std::vector<std::string> symbols = {};
+      for (const std::string& s : NaiveBpe(sample, merges)) symbols.push_back(s);
+      if (symbols.size() < 2) break;
+      std::uniform_int_distribution<size_t> at(0, symbols.size() - 2);
+      const size_t i = at(rng);
+      const std::string merged = symbols[i] + symbols[i + 1];
+      if (std::find(tokens.begin(), tokens.end(), merged) != tokens.end()) continue;
+      merges.emplace_back(symbols[i], symbols[i + 1]);
+      tokens.push_back(merged);
+    }
+    BpeOptions options;
+    options.byte_level = true;
+    auto model = Make(tokens, merges, options);
+    ASSERT_NE(model, nullptr);
+    whole_seen += model->num_whole_characters();
+    for (size_t chars : {1, 2, 3, 10, 16, 40, 100}) {
+      const std::string text = random_text(chars);
+      std::vector<uint32_t> expected;
+      for (const std::string& s : NaiveBpe(text, merges)) {
+        expected.push_back(static_cast<uint32_t>(std::find(tokens.begin(), tokens.end(), s) - tokens.begin()));
+      }
+      EXPECT_EQ(Ids(*model, text), expected) << "trial " << trial << " chars " << chars;
+    }
+  }
+  EXPECT_GT(whole_seen, 30u);  // the whole-character path was taken
+}
+
 // Long character-level pieces are cut where no token spans; the result must
 // be the same as merging the whole piece.
 TEST(BpeModelTest, CuttingLongPiecesDoesNotChangeTheResult) {

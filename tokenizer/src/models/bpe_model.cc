@@ -46,15 +46,19 @@ class BpeModel::PieceCache {
     uint32_t len;
   };
 
-  static PieceCache& ForModel(uint64_t serial) {
+  static PieceCache& ForModel(const BpeModel& model) {
     // One cache per thread and model, so encoding never takes a lock. Models
     // are few; the map is dropped wholesale if stale serials pile up.
     thread_local absl::flat_hash_map<uint64_t, std::unique_ptr<PieceCache>> caches;
-    auto it = caches.find(serial);
+    auto it = caches.find(model.serial_);
     if (it != caches.end()) return *it->second;
     if (caches.size() >= 16) caches.clear();
-    return *caches.emplace(serial, std::make_unique<PieceCache>()).first->second;
+    return *caches.emplace(model.serial_, std::make_unique<PieceCache>(&model.merges_)).first->second;
   }
+
+  explicit PieceCache(const MergeTable* merges) : recent_merges(merges) {}
+
+  RecentMerges recent_merges;
 
   const Entry* Find(std::string_view piece) const {
     auto it = entries_.find(AsAbsl(piece));
@@ -96,7 +100,6 @@ absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::Create(
     const std::vector<std::pair<std::string, std::string>>& merges) {
   std::unique_ptr<BpeModel> model(new BpeModel(std::move(options), std::move(vocab)));
   const size_t prefix_len = model->options_.continuing_subword_prefix.size();
-  model->merges_.reserve(merges.size());
   for (size_t rank = 0; rank < merges.size(); ++rank) {
     const auto& [left, right] = merges[rank];
     if (left.empty() && right.empty()) continue;
@@ -117,8 +120,7 @@ absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::Create(
           right, merged));
     }
     // A repeated pair keeps its last rank, as the reference's map does.
-    model->merges_[PairKey(l->second, r->second)] =
-        (static_cast<uint64_t>(rank) << 32) | m->second;
+    model->merges_.Set(l->second, r->second, static_cast<uint32_t>(rank), m->second);
   }
   model->IndexCharacters();
   if (model->options_.unk_token && !model->unk_id_) {
@@ -137,7 +139,7 @@ absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::CreateFromRanks(
       if (l == model->vocab_.end()) continue;
       auto r = model->vocab_.find(absl::string_view(token.data() + cut, token.size() - cut));
       if (r == model->vocab_.end()) continue;
-      model->merges_[PairKey(l->second, r->second)] = (static_cast<uint64_t>(rank) << 32) | rank;
+      model->merges_.Set(l->second, r->second, rank, rank);
     }
   }
   model->IndexCharacters();
@@ -166,9 +168,18 @@ void BpeModel::IndexCharacters() {
     if (it != vocab_.end()) unk_id_ = it->second;
   }
   if (CanCut()) IndexInnerPairs();
+  // Byte-level pieces start as one symbol per byte, each its byte's token,
+  // when every byte has a token and no prefix or suffix changes the keys.
+  const bool plain = options_.continuing_subword_prefix.empty() && options_.end_of_word_suffix.empty();
+  std::vector<int64_t> byte_ids(single_byte_id_, single_byte_id_ + 256);
+  const bool bytes_are_symbols = options_.byte_level && plain &&
+                                 std::all_of(byte_ids.begin(), byte_ids.end(), [](int64_t id) { return id >= 0; });
+  if (!bytes_are_symbols) byte_ids.clear();
+  merges_.Finish(byte_ids);
+  if (bytes_are_symbols) whole_characters_ = WholeCharacters::Build(vocab_, merges_, single_byte_id_);
 }
 
-void BpeModel::InitialSymbols(std::string_view piece, std::vector<Symbol>* symbols) const {
+void BpeModel::InitialSymbols(std::string_view piece, bool whole_characters, std::vector<Symbol>* symbols) const {
   symbols->clear();
   // At most one symbol per byte; growing a megabyte vector by doubling costs
   // more in fresh pages than the merging itself.
@@ -180,6 +191,15 @@ void BpeModel::InitialSymbols(std::string_view piece, std::vector<Symbol>* symbo
   };
   std::string key;
   for (size_t i = 0; i < piece.size();) {
+    uint32_t whole_id;
+    if (whole_characters) {
+      // Empty unless every byte is a symbol: no unknown can be pending here.
+      if (const size_t whole_len = whole_characters_.Match(piece, i, &whole_id)) {
+        push(whole_id, i, whole_len);
+        i += whole_len;
+        continue;
+      }
+    }
     size_t len = options_.byte_level ? 1 : utf8::SequenceLength(static_cast<unsigned char>(piece[i]));
     len = std::min(len, piece.size() - i);
     int64_t id = -1;
@@ -223,18 +243,18 @@ void BpeModel::InitialSymbols(std::string_view piece, std::vector<Symbol>* symbo
   if (unk) symbols->push_back(*unk);
 }
 
-void BpeModel::MergeShort(std::vector<Symbol>* symbols) const {
+void BpeModel::MergeShort(std::string_view piece, std::vector<Symbol>* symbols, RecentMerges& recent) const {
   std::vector<Symbol>& s = *symbols;
   // rank[i] is the rank of merging s[i] with s[i + 1], or UINT32_MAX.
   uint32_t rank[kShortPieceSymbols];
   uint32_t result[kShortPieceSymbols];
-  auto look = [&](size_t i) {
-    auto m = FindMerge(s[i].id, s[i + 1].id);
-    rank[i] = m ? m->first : UINT32_MAX;
-    result[i] = m ? m->second : 0;
+  auto set = [&](size_t i, MergeTable::Merge m) {
+    rank[i] = m.rank;
+    result[i] = m.result;
   };
+  auto look = [&](size_t i) { set(i, recent.Find(s[i].id, s[i + 1].id)); };
   size_t n = s.size();
-  for (size_t i = 0; i + 1 < n; ++i) look(i);
+  for (size_t i = 0; i + 1 < n; ++i) set(i, InitialMerge(piece, s, i, recent));
   while (n > 1) {
     size_t best = 0;
     for (size_t i = 1; i + 1 < n; ++i) {
@@ -256,7 +276,8 @@ void BpeModel::MergeShort(std::vector<Symbol>* symbols) const {
   s.resize(n);
 }
 
-void BpeModel::MergeWithQueue(std::vector<Symbol>* symbols, const MergeDropout* dropout) const {
+void BpeModel::MergeWithQueue(std::string_view piece, std::vector<Symbol>* symbols, RecentMerges& recent,
+                              const MergeDropout* dropout) const {
   std::vector<Symbol>& s = *symbols;
   const int32_t n = static_cast<int32_t>(s.size());
   for (int32_t i = 0; i < n; ++i) {
@@ -267,9 +288,13 @@ void BpeModel::MergeWithQueue(std::vector<Symbol>* symbols, const MergeDropout* 
   queue.Clear();
   auto push_pair = [&](int32_t pos) {
     if (pos < 0 || s[pos].next < 0) return;
-    if (auto m = FindMerge(s[pos].id, s[s[pos].next].id)) queue.Push(m->first, static_cast<uint32_t>(pos));
+    const MergeTable::Merge m = recent.Find(s[pos].id, s[s[pos].next].id);
+    if (m.rank != MergeTable::kNoRank) queue.Push(m.rank, static_cast<uint32_t>(pos));
   };
-  for (int32_t i = 0; i + 1 < n; ++i) push_pair(i);
+  for (int32_t i = 0; i + 1 < n; ++i) {
+    const MergeTable::Merge m = InitialMerge(piece, s, i, recent);
+    if (m.rank != MergeTable::kNoRank) queue.Push(m.rank, static_cast<uint32_t>(i));
+  }
 
   std::vector<std::pair<uint32_t, uint32_t>> skipped;
   while (!queue.empty()) {
@@ -288,9 +313,9 @@ void BpeModel::MergeWithQueue(std::vector<Symbol>* symbols, const MergeDropout* 
     if (left.len == 0 || left.next < 0) continue;
     Symbol& right = s[left.next];
     // Stale entry: the pair at pos changed since it was queued.
-    auto m = FindMerge(left.id, right.id);
-    if (!m || m->first != rank) continue;
-    left.id = m->second;
+    const MergeTable::Merge m = recent.Find(left.id, right.id);
+    if (m.rank != rank) continue;
+    left.id = m.result;
     left.len += right.len;
     right.len = 0;
     left.next = right.next;
@@ -303,18 +328,17 @@ void BpeModel::MergeWithQueue(std::vector<Symbol>* symbols, const MergeDropout* 
   s.resize(out);
 }
 
-void BpeModel::EncodeUncached(std::string_view piece, std::vector<Symbol>* symbols) const {
-  InitialSymbols(piece, symbols);
+void BpeModel::EncodeUncached(std::string_view piece, std::vector<Symbol>* symbols, RecentMerges& recent) const {
+  InitialSymbols(piece, /*whole_characters=*/true, symbols);
   if (symbols->size() <= kShortPieceSymbols) {
-    MergeShort(symbols);
+    MergeShort(piece, symbols, recent);
   } else {
-    MergeWithQueue(symbols, nullptr);
+    MergeWithQueue(piece, symbols, recent, nullptr);
   }
 }
 
-void BpeModel::EncodeCached(std::string_view piece, bool whole_piece, std::vector<uint32_t>* ids,
-                            std::vector<ByteSpan>* spans, uint32_t base) const {
-  PieceCache& cache = PieceCache::ForModel(serial_);
+void BpeModel::EncodeCached(PieceCache& cache, std::string_view piece, bool whole_piece,
+                            std::vector<uint32_t>* ids, std::vector<ByteSpan>* spans, uint32_t base) const {
   const PieceCache::Entry* hit = cache.Find(piece);
   if (hit == nullptr) {
     thread_local std::vector<Symbol> symbols;
@@ -324,7 +348,7 @@ void BpeModel::EncodeCached(std::string_view piece, bool whole_piece, std::vecto
     if (token != vocab_.end()) {
       symbols.assign(1, Symbol{token->second, 0, static_cast<uint32_t>(piece.size()), -1, -1});
     } else {
-      EncodeUncached(piece, &symbols);
+      EncodeUncached(piece, &symbols, cache.recent_merges);
     }
     hit = &cache.Insert(piece, symbols);
   }
@@ -397,16 +421,17 @@ void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids, std::v
   thread_local std::mt19937_64 file_rng{std::random_device{}()};
   const MergeDropout file_dropout{options_.dropout, &file_rng};
   if (dropout == nullptr && options_.dropout > 0) dropout = &file_dropout;
+  PieceCache& cache = PieceCache::ForModel(*this);
   if (dropout != nullptr && dropout->probability > 0) {
     // The reference neither caches nor applies ignore_merges here.
-    InitialSymbols(piece, &symbols);
-    MergeWithQueue(&symbols, dropout);
+    InitialSymbols(piece, /*whole_characters=*/false, &symbols);
+    MergeWithQueue(piece, &symbols, cache.recent_merges, dropout);
     emit(0);
     return;
   }
   const bool cuttable = CanCut();
   if (piece.size() <= (cuttable ? kCutPieceBytes : kMaxCachedPieceBytes - 1)) {
-    EncodeCached(piece, /*whole_piece=*/true, ids, spans, 0);
+    EncodeCached(cache, piece, /*whole_piece=*/true, ids, spans, 0);
     return;
   }
   if (options_.ignore_merges) {
@@ -417,7 +442,7 @@ void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids, std::v
     }
   }
   if (!cuttable) {
-    EncodeUncached(piece, &symbols);
+    EncodeUncached(piece, &symbols, cache.recent_merges);
     emit(0);
     return;
   }
@@ -428,9 +453,9 @@ void BpeModel::Encode(std::string_view piece, std::vector<uint32_t>* ids, std::v
   for (size_t end : cuts) {
     std::string_view chunk = piece.substr(begin, end - begin);
     if (chunk.size() < kMaxCachedPieceBytes) {
-      EncodeCached(chunk, /*whole_piece=*/false, ids, spans, static_cast<uint32_t>(begin));
+      EncodeCached(cache, chunk, /*whole_piece=*/false, ids, spans, static_cast<uint32_t>(begin));
     } else {
-      EncodeUncached(chunk, &symbols);
+      EncodeUncached(chunk, &symbols, cache.recent_merges);
       emit(static_cast<uint32_t>(begin));
     }
     begin = end;

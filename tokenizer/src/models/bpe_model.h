@@ -23,6 +23,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "models/merge_table.h"
+#include "models/whole_characters.h"
 #include "tokgraft/tokenizer.h"
 
 namespace tokgraft {
@@ -70,6 +72,8 @@ class BpeModel {
   const BpeOptions& options() const { return options_; }
   const absl::flat_hash_map<std::string, uint32_t>& vocab() const { return vocab_; }
   size_t num_merges() const { return merges_.size(); }
+  // Multi-byte characters that may start as one symbol (byte-level models).
+  size_t num_whole_characters() const { return whole_characters_.size(); }
 
  private:
   struct Symbol {
@@ -82,33 +86,38 @@ class BpeModel {
   class PieceCache;
 
   BpeModel(BpeOptions options, absl::flat_hash_map<std::string, uint32_t> vocab);
+  // Initial-symbol tables (bytes, byte fallback, unk), then the merge table's lookup form.
   void IndexCharacters();
 
-  // (rank, result id) of merging `left` then `right`, if they merge.
-  std::optional<std::pair<uint32_t, uint32_t>> FindMerge(uint32_t left, uint32_t right) const {
-    auto it = merges_.find(PairKey(left, right));
-    if (it == merges_.end()) return std::nullopt;
-    return std::make_pair(static_cast<uint32_t>(it->second >> 32),
-                          static_cast<uint32_t>(it->second));
-  }
-  static uint64_t PairKey(uint32_t left, uint32_t right) {
-    return (static_cast<uint64_t>(left) << 32) | right;
+  // The merge of symbols i and i + 1 of `piece`'s initial symbols.
+  MergeTable::Merge InitialMerge(std::string_view piece, const std::vector<Symbol>& s, size_t i,
+                                 RecentMerges& recent) const {
+    // Two single-byte symbols of a byte-level model: a dense table answers.
+    if (merges_.has_byte_pairs() && s[i].len == 1 && s[i + 1].len == 1) {
+      return merges_.FindBytes(static_cast<unsigned char>(piece[s[i].begin]),
+                               static_cast<unsigned char>(piece[s[i + 1].begin]));
+    }
+    return recent.Find(s[i].id, s[i + 1].id);
   }
 
   // `whole_piece`: the piece came from the pre-tokenizer as is (not a chunk of one).
-  void EncodeCached(std::string_view piece, bool whole_piece, std::vector<uint32_t>* ids,
+  void EncodeCached(PieceCache& cache, std::string_view piece, bool whole_piece, std::vector<uint32_t>* ids,
                     std::vector<ByteSpan>* spans, uint32_t base) const;
-  void EncodeUncached(std::string_view piece, std::vector<Symbol>* symbols) const;
-  void InitialSymbols(std::string_view piece, std::vector<Symbol>* symbols) const;
-  void MergeShort(std::vector<Symbol>* symbols) const;
-  void MergeWithQueue(std::vector<Symbol>* symbols, const MergeDropout* dropout) const;
+  void EncodeUncached(std::string_view piece, std::vector<Symbol>* symbols, RecentMerges& recent) const;
+  // `whole_characters`: start a multi-byte character as its token where that
+  // cannot change the result (not with dropout, which skips merges).
+  void InitialSymbols(std::string_view piece, bool whole_characters, std::vector<Symbol>* symbols) const;
+  // Both merge `piece`'s initial symbols.
+  void MergeShort(std::string_view piece, std::vector<Symbol>* symbols, RecentMerges& recent) const;
+  void MergeWithQueue(std::string_view piece, std::vector<Symbol>* symbols, RecentMerges& recent,
+                      const MergeDropout* dropout) const;
   // Cut points inside a long character-level piece that no token can span.
   void SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const;
 
   BpeOptions options_;
   absl::flat_hash_map<std::string, uint32_t> vocab_;
-  // PairKey(left, right) -> (rank << 32) | result id.
-  absl::flat_hash_map<uint64_t, uint64_t> merges_;
+  MergeTable merges_;
+  WholeCharacters whole_characters_;  // byte-level models only
   // Initial symbol ids: per byte in byte-level mode, per ASCII character
   // otherwise (-1 when absent); other characters go through vocab_.
   int64_t single_byte_id_[256];
