@@ -167,6 +167,22 @@ void BpeModel::IndexCharacters() {
     auto it = vocab_.find(*options_.unk_token);
     if (it != vocab_.end()) unk_id_ = it->second;
   }
+  if (!options_.byte_level) {
+    bmp_character_ids_.assign(0x10000, kNoCharacter);
+    for (const auto& [token, id] : vocab_) {
+      size_t len = 0;
+      if (token.empty() || !WholeCharacterAt(token, 0, utf8::SequenceLength(static_cast<unsigned char>(token[0]))) ||
+          utf8::SequenceLength(static_cast<unsigned char>(token[0])) != token.size()) {
+        continue;
+      }
+      const char32_t c = utf8::Decode(token, 0, &len);
+      if (c < 0x10000) {
+        bmp_character_ids_[c] = id;
+      } else {
+        other_character_ids_[c] = id;
+      }
+    }
+  }
   if (CanCut()) IndexInnerPairs();
   // Byte-level pieces start as one symbol per byte, each its byte's token,
   // when every byte has a token and no prefix or suffix changes the keys.
@@ -205,6 +221,10 @@ void BpeModel::InitialSymbols(std::string_view piece, bool whole_characters, std
     int64_t id = -1;
     if (plain && len == 1) {
       id = single_byte_id_[static_cast<unsigned char>(piece[i])];
+    } else if (plain && !options_.byte_level && WholeCharacterAt(piece, i, len)) {
+      size_t decoded_len;
+      id = CharacterId(utf8::Decode(piece, i, &decoded_len));
+      if (id < 0) key.assign(piece.data() + i, len);
     } else {
       key.clear();
       if (i > 0) key += options_.continuing_subword_prefix;
@@ -372,7 +392,6 @@ void BpeModel::IndexInnerPairs() {
     char32_t prev = 0;
     for (size_t i = 0; i < token.size(); i += len) {
       const char32_t c = utf8::Decode(token, i, &len);
-      if (i == 0 && len == token.size()) single_char_tokens_.insert(c);
       if (i > 0) {
         if (prev < 128 && c < 128) {
           ascii_inner_pairs_[prev * 128 + c] = true;
@@ -396,7 +415,7 @@ void BpeModel::SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const
   size_t len = 0;
   for (size_t i = 0; i < piece.size(); i += len) {
     const char32_t c = utf8::Decode(piece, i, &len);
-    const bool known = c < 128 ? single_byte_id_[c] >= 0 : single_char_tokens_.contains(c);
+    const bool known = c < 128 ? single_byte_id_[c] >= 0 : CharacterId(c) >= 0;
     if (i > 0 && known && prev_known) {
       const bool inner = prev < 128 && c < 128 ? ascii_inner_pairs_[prev * 128 + c]
                                                : inner_pairs_.contains((static_cast<uint64_t>(prev) << 32) | c);

@@ -124,8 +124,8 @@ class BpeModel {
   std::optional<uint32_t> unk_id_;
   int64_t byte_fallback_id_[256];  // "<0xNN>" tokens, -1 when absent
   // For SafeCuts (character-level models): character pairs found inside some
-  // token (a bitmap for ASCII pairs), and the characters that are tokens by
-  // themselves. Built at load time, which is cheaper than a first encode.
+  // token (a bitmap for ASCII pairs). Built at load time, which is cheaper
+  // than a first encode.
   void IndexInnerPairs();
   bool CanCut() const {
     return !options_.byte_level && options_.continuing_subword_prefix.empty() &&
@@ -133,7 +133,28 @@ class BpeModel {
   }
   absl::flat_hash_set<uint64_t> inner_pairs_;
   std::vector<bool> ascii_inner_pairs_;  // [first * 128 + second]
-  absl::flat_hash_set<char32_t> single_char_tokens_;
+  // Character-level models: the token of each character by itself, looked up
+  // for every character of every uncached piece (a hash of a string key costs
+  // several times more).
+  static constexpr uint32_t kNoCharacter = UINT32_MAX;
+  std::vector<uint32_t> bmp_character_ids_;  // below U+10000, kNoCharacter where none
+  absl::flat_hash_map<char32_t, uint32_t> other_character_ids_;
+  int64_t CharacterId(char32_t c) const {
+    if (c < 0x10000) {
+      const uint32_t id = bmp_character_ids_[c];
+      return id == kNoCharacter ? -1 : int64_t{id};
+    }
+    auto it = other_character_ids_.find(c);
+    return it == other_character_ids_.end() ? -1 : int64_t{it->second};
+  }
+  // Whether `len` bytes at text[i] are a lead byte and its continuations.
+  static bool WholeCharacterAt(std::string_view text, size_t i, size_t len) {
+    if (len < 2 || i + len > text.size() || static_cast<unsigned char>(text[i]) < 0xC0) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    return true;
+  }
   uint64_t serial_;  // identifies this model's entries in thread-local caches
 };
 
