@@ -71,6 +71,10 @@ expect_error out-exists "already exists (use --force" "$tokgraft" transplant "$b
 # (expect_error removes $work/out, never $work/good: the folder above survives.)
 [ -f "$work/good/transplant_report.json" ] || fail "out-exists: the existing folder was touched"
 
+expect_error pool-below-k "--omp-candidates 8 is fewer than --k 64" \
+  "$tokgraft" transplant "$base" "$donor" "$work/out" --omp-candidates 8
+expect_error rescreen-alone "--omp-rescreen needs --omp-candidates" \
+  "$tokgraft" transplant "$base" "$donor" "$work/out" --omp-rescreen 8
 expect_error unknown-method "unknown method 'magic'" "$tokgraft" transplant "$base" "$donor" "$work/out" --method magic
 expect_error missing-base "base $work/nope: not a folder" "$tokgraft" transplant "$work/nope" "$donor" "$work/out"
 

@@ -3,7 +3,9 @@
 // tokensurgeon gets wrong, and complete output folders.
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "Eigen/Dense"
@@ -121,6 +123,117 @@ TEST(OmpTest, DependentAtomsStopEarly) {
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->atoms[2], -1);
   EXPECT_EQ(got->coefficients[2], 0);
+}
+
+TEST(OmpTest, ScreenedWithEveryAtomAsCandidateIsExact) {
+  // A pool that holds every atom leaves nothing out: the screened search
+  // must choose exact OMP's atoms (its scores come from the pool's products
+  // with the chosen atoms instead of the residual) and the same coefficients.
+  const size_t n = 300, d = 32, targets = 20;
+  const int k = 8;
+  const std::vector<float> atoms = Random(n * d, 5), x = Random(targets * d, 6);
+  std::vector<int32_t> excluded(targets, -1);
+  excluded[3] = 17;
+  for (bool normalize : {false, true}) {
+    for (bool fp64 : {false, true}) {
+      OmpOptions exact;
+      exact.k = k;
+      exact.normalize_atoms = normalize;
+      exact.fp64 = fp64;
+      exact.batch = 7;
+      absl::StatusOr<OmpSolution> want = SolveOmp({atoms.data(), n, d}, {x.data(), targets, d}, exact, excluded);
+      ASSERT_TRUE(want.ok());
+      for (size_t candidates : {n, 10 * n}) {
+        for (int rescreen : {0, 3}) {
+          SCOPED_TRACE(absl::StrFormat("normalize %d fp64 %d candidates %zu rescreen %d", normalize, fp64,
+                                       candidates, rescreen));
+          OmpOptions screened = exact;
+          screened.candidates = candidates;
+          screened.rescreen_every = rescreen;
+          absl::StatusOr<OmpSolution> got = SolveOmp({atoms.data(), n, d}, {x.data(), targets, d}, screened, excluded);
+          ASSERT_TRUE(got.ok()) << got.status();
+          EXPECT_EQ(got->atoms, want->atoms);
+          for (size_t i = 0; i < want->coefficients.size(); ++i) {
+            EXPECT_NEAR(got->coefficients[i], want->coefficients[i], 1e-9 * (1 + std::abs(want->coefficients[i])));
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(OmpTest, ScreenedSolutionIsLeastSquaresOnItsPool) {
+  // A small pool: the atoms may differ from exact OMP's, but they are
+  // distinct, never the excluded one, drawn from the pool (without
+  // rescreening: the `candidates` atoms that correlate best with the
+  // target), and their coefficients are the least-squares fit of the target.
+  const size_t n = 400, d = 48, targets = 12, candidates = 20;
+  const int k = 10;
+  const std::vector<float> atoms = Random(n * d, 7), x = Random(targets * d, 8);
+  Eigen::MatrixXd D(n, d);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < d; ++j) D(i, j) = atoms[i * d + j];
+  }
+  std::vector<int32_t> excluded(targets, -1);
+  for (size_t t = 0; t < targets; t += 2) excluded[t] = static_cast<int32_t>(t * 31 % n);
+  size_t differs_from_exact = 0;
+  for (int rescreen : {0, 4}) {
+    OmpOptions options;
+    options.k = k;
+    options.batch = 5;
+    options.candidates = candidates;
+    options.rescreen_every = rescreen;
+    absl::StatusOr<OmpSolution> got = SolveOmp({atoms.data(), n, d}, {x.data(), targets, d}, options, excluded);
+    ASSERT_TRUE(got.ok()) << got.status();
+    for (size_t t = 0; t < targets; ++t) {
+      SCOPED_TRACE(absl::StrFormat("rescreen %d target %zu", rescreen, t));
+      Eigen::VectorXd target(d);
+      for (size_t j = 0; j < d; ++j) target[j] = x[t * d + j];
+      // The pool: the best `candidates` atoms by |correlation| with the target.
+      Eigen::VectorXd score = (D * target).cwiseAbs();
+      if (excluded[t] >= 0) score[excluded[t]] = -1;
+      std::vector<int32_t> by_score(n);
+      std::iota(by_score.begin(), by_score.end(), 0);
+      std::sort(by_score.begin(), by_score.end(), [&](int32_t a, int32_t b) { return score[a] > score[b]; });
+      const std::set<int32_t> pool(by_score.begin(), by_score.begin() + candidates);
+      std::set<int32_t> chosen;
+      Eigen::MatrixXd S(d, k);
+      for (int j = 0; j < k; ++j) {
+        const int32_t a = got->atoms[t * k + j];
+        ASSERT_GE(a, 0);
+        EXPECT_NE(a, excluded[t]);
+        EXPECT_TRUE(chosen.insert(a).second) << "atom " << a << " chosen twice";
+        if (rescreen == 0) {
+          EXPECT_TRUE(pool.count(a)) << "atom " << a << " is not in the pool";
+        }
+        S.col(j) = D.row(a).transpose();
+      }
+      EXPECT_EQ(got->atoms[t * k], by_score[0]);  // the first step sees every atom
+      const Eigen::VectorXd least_squares = S.colPivHouseholderQr().solve(target);
+      for (int j = 0; j < k; ++j) {
+        EXPECT_NEAR(got->coefficients[t * k + j], least_squares[j], 1e-9 * (1 + std::abs(least_squares[j])));
+      }
+      std::vector<int32_t> exact;
+      Eigen::VectorXd unused;
+      BruteForceOmp(atoms, n, d, &x[t * d], k, false, &exact, &unused);
+      differs_from_exact += excluded[t] < 0 && !std::equal(exact.begin(), exact.end(), &got->atoms[t * k]);
+    }
+  }
+  EXPECT_GT(differs_from_exact, 0u);  // the pool is small enough to matter here
+}
+
+TEST(OmpTest, ScreenedPoolMustHoldK) {
+  const std::vector<float> atoms = Random(400, 9);
+  OmpOptions options;
+  options.k = 8;
+  options.candidates = 7;
+  EXPECT_FALSE(SolveOmp({atoms.data(), 40, 10}, {atoms.data(), 1, 10}, options).ok());
+  options.candidates = 8;
+  EXPECT_TRUE(SolveOmp({atoms.data(), 40, 10}, {atoms.data(), 1, 10}, options).ok());
+  EXPECT_EQ(OmpAtomSearchName(options), "screened: 8 candidates per token");
+  options.rescreen_every = 4;
+  EXPECT_EQ(OmpAtomSearchName(options), "screened: 8 candidates per token, rescreened every 4 steps");
+  EXPECT_EQ(OmpAtomSearchName(OmpOptions{}), "exact");
 }
 
 TEST(OmpTest, RejectsBadShapes) {
@@ -274,6 +387,28 @@ TEST_F(TransplantTest, PaddedMatricesKeepTheirSize) {
   EXPECT_EQ(report->padding_rows, 48u);
   auto config = ReadFile(dir_ / "out" / "config.json");
   EXPECT_NE(config.find("\"vocab_size\": 2048"), std::string::npos) << config;
+}
+
+TEST_F(TransplantTest, ReportSaysWhenTheAtomSearchWasApproximate) {
+  FolderSpec donor_spec;
+  donor_spec.added = {"<|x|>", "<|y|>"};
+  donor_spec.seed = 3;
+  const fs::path base = MakeFolder(dir_ / "base", {});
+  const fs::path donor = MakeFolder(dir_ / "donor", donor_spec);
+  absl::StatusOr<TransplantReport> exact = Transplant(base, donor, dir_ / "exact", Options(TransplantMethod::kOmp));
+  ASSERT_TRUE(exact.ok()) << exact.status();
+  EXPECT_NE(exact->ToJson().find("\"atom_search\": \"exact\", \"candidates\": null"), std::string::npos);
+  EXPECT_EQ(exact->Summary().find("APPROXIMATE"), std::string::npos);
+  TransplantOptions options = Options(TransplantMethod::kOmp);
+  options.omp.candidates = 16;
+  options.omp.rescreen_every = 4;
+  absl::StatusOr<TransplantReport> screened = Transplant(base, donor, dir_ / "screened", options);
+  ASSERT_TRUE(screened.ok()) << screened.status();
+  const std::string json = ReadFile(dir_ / "screened" / "transplant_report.json");
+  EXPECT_NE(json.find("\"atom_search\": \"screened\", \"candidates\": 16, \"rescreen_every\": 4"),
+            std::string::npos) << json;
+  EXPECT_NE(screened->Summary().find("screened: 16 candidates per token, rescreened every 4 steps (APPROXIMATE"),
+            std::string::npos) << screened->Summary();
 }
 
 TEST_F(TransplantTest, EveryTieCombinationCopiesTheRightMatrix) {

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """OMP for a vocabulary transplant: tokgraft against mergekit's batch_omp, side by side.
 
-    tools/bench/transplant_bench.py --mergekit CHECKOUT [--case models|synthetic|both]
-        [--sample 512] [--max-new N] [--threads 2]
+    tools/bench/transplant_bench.py [--mergekit CHECKOUT] [--case models|synthetic|both]
+        [--sample 512] [--max-new N] [--threads 2] [--omp-candidates M,... [--omp-rescreen R,...]]
 
 Case "models": base ../shared/models/model-a, donor model-b (real embeddings).
 Case "synthetic": base $TOKGRAFT_DATA/tokenizers/llama3.json with random
@@ -16,7 +16,14 @@ script runs mergekit's batch_omp (from a checkout of arcee-ai/mergekit, with
 Debian's python3-torch on the same threads) on the same sample and compares:
 the same atoms in the same order, and coefficients within 1e-4 relative.
 Peak memory comes from /usr/bin/time. mergekit's code is imported from
-CHECKOUT at run time and never copied into tokgraft.
+CHECKOUT at run time and never copied into tokgraft; without --mergekit that
+side is skipped.
+
+With --omp-candidates, tokgraft's approximate (screened) atom search runs on
+the same sample for each combination of candidates and rescreen interval and
+is compared with exact OMP: the share of atoms both choose, the relative
+difference of the residual norm, of the coefficients (as sparse vectors) and
+the time; the first combination is then the one timed on --max-new tokens.
 """
 import argparse
 import importlib.util
@@ -59,11 +66,21 @@ def run_case(name, command, args, batch_omp, torch):
                "--sample", str(args.sample), "--threads", str(args.threads), "--k", "64"]
         if args.max_new is not None:
             cmd += ["--max-new", str(args.max_new)]
+        if args.omp_candidates:
+            cmd += ["--omp-candidates", args.omp_candidates, "--omp-rescreen", args.omp_rescreen]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit(f"{name}: transplant_bench failed:\n{proc.stderr}")
-        ours = json.loads(proc.stdout.strip().splitlines()[-1])
+        lines = [json.loads(line) for line in proc.stdout.strip().splitlines()]
+        ours = lines[-1]
         ours["peak_mib"] = peak_rss_mib(proc.stderr)
+        screened = [dict(line, case=name) for line in lines[:-1] if line.get("screened")]
+        timed = {"case": name, "shared": ours["shared"], "new": ours["new"], "timed_tokens": ours["timed_tokens"],
+                 "tokgraft_timed_s": ours["timed_seconds"], "tokgraft_all_s": ours["projected_all_seconds"],
+                 "atom_search": ours["timed_atom_search"], "tokgraft_peak_mib": ours["peak_mib"],
+                 "tokgraft_sample_s": ours["sample_seconds"], "sample": ours["sample"]}
+        if batch_omp is None:
+            return timed, screened
         shared, dim, k = ours["shared"], ours["donor_dim"], ours["k"]
         atoms = np.fromfile(os.path.join(out, "atoms.f32"), dtype=np.float32).reshape(shared, dim)
         targets = np.fromfile(os.path.join(out, "sample_targets.f32"), dtype=np.float32).reshape(-1, dim)
@@ -86,7 +103,7 @@ def run_case(name, command, args, batch_omp, torch):
         ours_vs_exact = (np.linalg.norm(our_coef - exact, axis=1) / exact_norm)[same_atoms]
         theirs_vs_exact = (np.linalg.norm(coef - exact, axis=1) / exact_norm)[same_atoms]
         sample = len(targets)
-        return {
+        return dict(timed, **{
             "case": name, "shared": shared, "new": ours["new"], "sample": sample,
             "tokgraft_sample_s": ours["sample_seconds"], "mergekit_sample_s": mk_seconds,
             "same_atoms": int(same_atoms.sum()), "coef_within_1e-4": int(close.sum()),
@@ -96,21 +113,46 @@ def run_case(name, command, args, batch_omp, torch):
             "timed_tokens": ours["timed_tokens"], "tokgraft_timed_s": ours["timed_seconds"],
             "tokgraft_all_s": ours["projected_all_seconds"], "mergekit_all_s": mk_seconds / sample * ours["new"],
             "tokgraft_peak_mib": ours["peak_mib"],
-        }
+        }), screened
+
+
+def print_screened(screened, results):
+    print("| case | candidates | rescreen every | sample | s (sample) | exact s (sample) | speed-up | atoms shared with "
+          "exact | same atom sequence | residual norm vs exact: mean / max | coefficients vs exact: mean / max |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for s in screened:
+        print(f"| {s['case']} | {s['candidates']} | {s['rescreen_every'] or 'never'} | {s['sample']} | "
+              f"{s['sample_seconds']:.1f} | {s['exact_sample_seconds']:.1f} | "
+              f"{s['exact_sample_seconds'] / s['sample_seconds']:.1f}x | {100 * s['same_atoms']:.1f}% | "
+              f"{s['same_sequence']}/{s['sample']} | {s['residual_rel_diff_mean']:+.2e} / "
+              f"{s['residual_rel_diff_max']:+.2e} | {s['coefficient_rel_diff_mean']:.2e} / "
+              f"{s['coefficient_rel_diff_max']:.2e} |")
+    print()
+    print("| case | atom search | tokens timed | tokgraft s | tokgraft s, all new tokens | peak MiB |")
+    print("|---|---|---|---|---|---|")
+    for r in results:
+        note = "" if r["timed_tokens"] == r["new"] else " (projected)"
+        print(f"| {r['case']} | {r['atom_search']} | {r['timed_tokens']} | {r['tokgraft_timed_s']:.0f} | "
+              f"{r['tokgraft_all_s']:.0f}{note} | {r['tokgraft_peak_mib']:.0f} |")
+    print()
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mergekit", required=True, help="a checkout of arcee-ai/mergekit")
+    ap.add_argument("--mergekit", help="a checkout of arcee-ai/mergekit (without: tokgraft alone)")
     ap.add_argument("--case", default="both", choices=["models", "synthetic", "both"])
     ap.add_argument("--sample", type=int, default=512)
     ap.add_argument("--max-new", type=int, default=None, help="time tokgraft on this many new tokens (default all)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--work-dir", default=None)
+    ap.add_argument("--omp-candidates", default="", help="approximate atom search: pool sizes, comma-separated")
+    ap.add_argument("--omp-rescreen", default="0", help="with --omp-candidates: rescreen intervals (0: never)")
     args = ap.parse_args()
-    import torch
-    batch_omp = load_batch_omp(args.mergekit)
+    torch, batch_omp = None, None
+    if args.mergekit:
+        import torch
+        batch_omp = load_batch_omp(args.mergekit)
     data = os.environ.get("TOKGRAFT_DATA", os.path.expanduser("~/.cache/tokgraft-data"))
     models = os.path.join(ROOT, "..", "shared", "models")
     cases = []
@@ -119,11 +161,16 @@ def main():
     if args.case in ("synthetic", "both"):
         cases.append(("llama3 (4096) <- qwen3 (3584), random", [
             "synthetic", os.path.join(data, "tokenizers", "llama3.json"), os.path.join(data, "tokenizers", "qwen3.json")]))
-    results = []
+    results, screened = [], []
     for name, command in cases:
-        r = run_case(name, command, args, batch_omp, torch)
+        r, s = run_case(name, command, args, batch_omp, torch)
         print(json.dumps(r), file=sys.stderr, flush=True)
         results.append(r)
+        screened += s
+    if screened:
+        print_screened(screened, results)
+    if batch_omp is None:
+        return
     print(f"| case | shared | new | sample | tokgraft s (sample) | mergekit s (sample) | ratio | same atoms | "
           f"coef within 1e-4 | coef error vs float64: tokgraft / mergekit | tokgraft s (all new) | "
           f"mergekit s (all new, projected) | tokgraft peak MiB |")

@@ -48,6 +48,13 @@ options:
   --omp-normalize     choose OMP atoms by correlation / atom norm
   --fp64              OMP correlations in float64 (default float32)
   --omp-batch N       tokens per OMP step (default 256)
+  --omp-candidates M  approximate OMP, for large vocabularies: choose each
+                      token's atoms among the M that correlate best with it
+                      (one pass over all atoms instead of k); 0: exact
+                      (default). The report says when it was used
+  --omp-rescreen R    with --omp-candidates: every R steps, score the
+                      residuals against all atoms again and rebuild the
+                      candidates (default 0: never; each costs one pass)
   --knn N             neighbours for knn (default 8)
   --temperature T     TokenAdapt softmax temperature (default 0.3)
   --top-k N           TokenAdapt global neighbours (default 3)
@@ -71,6 +78,8 @@ absl::Status Run(const Args& args) {
   }
   absl::StatusOr<int> k = args.IntValue("--k", 64, 1, 4096);
   absl::StatusOr<int> batch = args.IntValue("--omp-batch", 256, 1, 1 << 20);
+  absl::StatusOr<int> candidates = args.IntValue("--omp-candidates", 0, 0, 1 << 30);
+  absl::StatusOr<int> rescreen = args.IntValue("--omp-rescreen", 0, 0, 4096);
   absl::StatusOr<int> knn = args.IntValue("--knn", 8, 1, 4096);
   absl::StatusOr<int> top_k = args.IntValue("--top-k", 3, 1, 4096);
   absl::StatusOr<int> loo = args.IntValue("--loo-sample", 512, 0, 1 << 24);
@@ -78,12 +87,19 @@ absl::Status Run(const Args& args) {
   absl::StatusOr<double> temperature = args.DoubleValue("--temperature", 0.3, 1e-6, 1e6);
   absl::StatusOr<double> global_weight = args.DoubleValue("--global-weight", 0.3, 0, 1);
   absl::StatusOr<uint64_t> seed = args.Uint64Value("--seed", 1);
-  for (const absl::Status& s : {k.status(), batch.status(), knn.status(), top_k.status(), loo.status(),
-                                threads.status(), temperature.status(), global_weight.status(), seed.status()}) {
+  for (const absl::Status& s : {k.status(), batch.status(), candidates.status(), rescreen.status(), knn.status(),
+                                top_k.status(), loo.status(), threads.status(), temperature.status(),
+                                global_weight.status(), seed.status()}) {
     if (!s.ok()) return s;
   }
   options.omp.k = *k;
   options.omp.batch = *batch;
+  if (*candidates > 0 && *candidates < *k) {
+    return absl::InvalidArgumentError(absl::StrFormat("--omp-candidates %d is fewer than --k %d", *candidates, *k));
+  }
+  if (*rescreen > 0 && *candidates == 0) return absl::InvalidArgumentError("--omp-rescreen needs --omp-candidates");
+  options.omp.candidates = *candidates;
+  options.omp.rescreen_every = *rescreen;
   options.omp.normalize_atoms = args.Has("--omp-normalize");
   options.omp.fp64 = args.Has("--fp64");
   options.knn_k = *knn;
@@ -117,8 +133,8 @@ absl::Status Run(const Args& args) {
 absl::Status RunTransplant(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--omp-normalize", "--fp64", "--force", "--json", "--quiet"};
-  for (const char* option : {"--method", "--k", "--omp-batch", "--knn", "--temperature", "--top-k", "--global-weight",
-                             "--loo-sample", "--seed", "--threads"}) {
+  for (const char* option : {"--method", "--k", "--omp-batch", "--omp-candidates", "--omp-rescreen", "--knn",
+                             "--temperature", "--top-k", "--global-weight", "--loo-sample", "--seed", "--threads"}) {
     spec.values[option] = option;
   }
   absl::StatusOr<Args> args = Args::Parse(argv, spec);

@@ -34,6 +34,12 @@ std::string TransplantReport::ToJson() const {
       Quoted(base), Quoted(donor), Quoted(method), base_tokens, donor_tokens, output_rows, shared, new_tokens,
       padding_rows, base_tokens_without_row, donor_ids_past_rows, base_tied ? "true" : "false",
       donor_tied ? "true" : "false", base_hidden, donor_hidden);
+  json += absl::StrFormat(
+      "  \"omp\": {\"k\": %d, \"normalize_atoms\": %s, \"fp64\": %s, \"atom_search\": %s, \"candidates\": %s, "
+      "\"rescreen_every\": %s},\n",
+      omp.k, omp.normalize_atoms ? "true" : "false", omp.fp64 ? "true" : "false",
+      omp.candidates > 0 ? "\"screened\"" : "\"exact\"", omp.candidates > 0 ? std::to_string(omp.candidates) : "null",
+      omp.candidates > 0 && omp.rescreen_every > 0 ? std::to_string(omp.rescreen_every) : "null");
   std::vector<std::string> special_lines;
   for (const SpecialTokenReport& s : specials) {
     special_lines.push_back(absl::StrFormat(
@@ -70,6 +76,8 @@ std::string TransplantReport::Summary() const {
   }
   text += absl::StrFormat("models: base hidden %d %s, donor hidden %d %s; method %s\n", base_hidden,
                           base_tied ? "tied" : "untied", donor_hidden, donor_tied ? "tied" : "untied", method);
+  text += absl::StrFormat("omp: k %d, atom search %s%s\n", omp.k, OmpAtomSearchName(omp),
+                          omp.candidates > 0 ? " (APPROXIMATE: atoms may differ from exact OMP's)" : "");
   for (const SpecialTokenReport& s : specials) {
     text += absl::StrFormat("special %-24s donor id %-6u %s\n", s.content, s.donor_id,
                             s.base_id < 0 ? std::string("UNMATCHED: estimated")

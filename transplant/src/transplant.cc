@@ -220,6 +220,7 @@ absl::StatusOr<TransplantReport> Transplant(const std::string& base_path, const 
   report.donor_tied = donor.tied;
   report.base_hidden = base.hidden_size;
   report.donor_hidden = donor.hidden_size;
+  report.omp = options.omp;
   for (const SpecialTokenMatch& m : alignment.specials) {
     report.specials.push_back({m.donor_id, m.content, m.role, m.base_id ? int64_t(*m.base_id) : -1, m.matched_by});
     if (!m.base_id) {

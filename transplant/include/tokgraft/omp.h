@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -31,7 +32,24 @@ struct OmpOptions {
   bool fp64 = false;
   size_t batch = 256;  // targets per step of matrix products
   int threads = 0;     // 0: all cores
+  // Approximate atom search, opt-in; 0 keeps exact OMP (every atom scored at
+  // every step). Otherwise each target's atoms are chosen from a pool: the
+  // `candidates` atoms that score best against the target in one pass over
+  // all atoms (one matrix product per batch), after which OMP runs on the
+  // pool alone, its scores kept current through the pool's inner products
+  // with the chosen atoms. An atom outside the pool is never chosen, so the
+  // atoms may differ from exact OMP's; the coefficients are still the exact
+  // least squares on the atoms chosen. Must be at least k.
+  size_t candidates = 0;
+  // With candidates: every `rescreen_every` steps the residuals are scored
+  // against all atoms again and the pool is rebuilt from them (0: never).
+  // Each rescreen costs as much as one step of exact OMP.
+  int rescreen_every = 0;
 };
+
+// "exact", or the approximate search's parameters, e.g.
+// "screened: 1024 candidates per token, rescreened every 16 steps".
+std::string OmpAtomSearchName(const OmpOptions& options);
 
 // For target i, atoms[i*k + j] is the j-th atom chosen (in order of choice)
 // and coefficients[i*k + j] its least-squares coefficient. A target whose

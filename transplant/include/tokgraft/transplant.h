@@ -76,6 +76,9 @@ struct TransplantReport {
   size_t base_tokens_without_row = 0, donor_ids_past_rows = 0;
   bool base_tied = false, donor_tied = false;
   int base_hidden = 0, donor_hidden = 0;
+  // The OMP settings used (every transplant runs OMP: the leave-one-out
+  // measurement does); say whether the atom search was approximate.
+  OmpOptions omp;
   std::vector<SpecialTokenReport> specials;
   std::vector<MatrixReport> matrices;
   std::vector<std::string> warnings;
