@@ -384,7 +384,7 @@ void BpeModel::EncodeCached(PieceCache& cache, std::string_view piece, bool whol
 }
 
 void BpeModel::IndexInnerPairs() {
-  ascii_inner_pairs_.assign(128 * 128, false);
+  common_inner_pairs_.assign(kCommonCharacters * kCommonCharacters, false);
   for (const auto& entry : vocab_) {
     const std::string& token = entry.first;
     // Keys of a character-level vocabulary come from JSON: valid UTF-8.
@@ -393,8 +393,8 @@ void BpeModel::IndexInnerPairs() {
     for (size_t i = 0; i < token.size(); i += len) {
       const char32_t c = utf8::Decode(token, i, &len);
       if (i > 0) {
-        if (prev < 128 && c < 128) {
-          ascii_inner_pairs_[prev * 128 + c] = true;
+        if (CommonIndex(prev) >= 0 && CommonIndex(c) >= 0) {
+          common_inner_pairs_[CommonIndex(prev) * kCommonCharacters + CommonIndex(c)] = true;
         } else {
           inner_pairs_.insert((static_cast<uint64_t>(prev) << 32) | c);
         }
@@ -417,8 +417,9 @@ void BpeModel::SafeCuts(std::string_view piece, std::vector<size_t>* cuts) const
     const char32_t c = utf8::Decode(piece, i, &len);
     const bool known = c < 128 ? single_byte_id_[c] >= 0 : CharacterId(c) >= 0;
     if (i > 0 && known && prev_known) {
-      const bool inner = prev < 128 && c < 128 ? ascii_inner_pairs_[prev * 128 + c]
-                                               : inner_pairs_.contains((static_cast<uint64_t>(prev) << 32) | c);
+      const int first = CommonIndex(prev), second = CommonIndex(c);
+      const bool inner = first >= 0 && second >= 0 ? common_inner_pairs_[first * kCommonCharacters + second]
+                                                       : inner_pairs_.contains((static_cast<uint64_t>(prev) << 32) | c);
       if (!inner) cuts->push_back(i);
     }
     prev = c;

@@ -124,15 +124,18 @@ class BpeModel {
   std::optional<uint32_t> unk_id_;
   int64_t byte_fallback_id_[256];  // "<0xNN>" tokens, -1 when absent
   // For SafeCuts (character-level models): character pairs found inside some
-  // token (a bitmap for ASCII pairs). Built at load time, which is cheaper
-  // than a first encode.
+  // token. Built at load time, which is cheaper than a first encode.
   void IndexInnerPairs();
   bool CanCut() const {
     return !options_.byte_level && options_.continuing_subword_prefix.empty() &&
            options_.end_of_word_suffix.empty();
   }
   absl::flat_hash_set<uint64_t> inner_pairs_;
-  std::vector<bool> ascii_inner_pairs_;  // [first * 128 + second]
+  // Pairs of ASCII characters and the metaspace U+2581 (which stands for
+  // every space in sentencepiece-style text) are in a bitmap, others hashed.
+  static constexpr int kCommonCharacters = 129;
+  static int CommonIndex(char32_t c) { return c < 128 ? static_cast<int>(c) : c == 0x2581 ? 128 : -1; }
+  std::vector<bool> common_inner_pairs_;  // [first * kCommonCharacters + second]
   // Character-level models: the token of each character by itself, looked up
   // for every character of every uncached piece (a hash of a string key costs
   // several times more).
