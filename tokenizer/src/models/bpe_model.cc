@@ -170,11 +170,12 @@ void BpeModel::IndexCharacters() {
   if (!options_.byte_level) {
     bmp_character_ids_.assign(0x10000, kNoCharacter);
     for (const auto& [token, id] : vocab_) {
-      size_t len = 0;
-      if (token.empty() || !WholeCharacterAt(token, 0, utf8::SequenceLength(static_cast<unsigned char>(token[0]))) ||
-          utf8::SequenceLength(static_cast<unsigned char>(token[0])) != token.size()) {
+      // Single ASCII characters are in single_byte_id_.
+      if (token.empty() || utf8::SequenceLength(static_cast<unsigned char>(token[0])) != token.size() ||
+          !IsMultiByteCharacterAt(token, 0, token.size())) {
         continue;
       }
+      size_t len = 0;
       const char32_t c = utf8::Decode(token, 0, &len);
       if (c < 0x10000) {
         bmp_character_ids_[c] = id;
@@ -221,7 +222,7 @@ void BpeModel::InitialSymbols(std::string_view piece, bool whole_characters, std
     int64_t id = -1;
     if (plain && len == 1) {
       id = single_byte_id_[static_cast<unsigned char>(piece[i])];
-    } else if (plain && !options_.byte_level && WholeCharacterAt(piece, i, len)) {
+    } else if (plain && !options_.byte_level && IsMultiByteCharacterAt(piece, i, len)) {
       size_t decoded_len;
       id = CharacterId(utf8::Decode(piece, i, &decoded_len));
       if (id < 0) key.assign(piece.data() + i, len);

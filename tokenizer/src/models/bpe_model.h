@@ -2,12 +2,15 @@
 // semantics: start from characters (bytes in byte-level mode), then merge the
 // adjacent pair of lowest rank, leftmost first, until no pair has a merge.
 //
-// Speed comes from three things: a per-thread cache of encoded pieces; a
-// quadratic but tiny merge loop for short pieces and a heap for long ones
-// (n log n, never quadratic); and, for character-level vocabularies whose
-// pieces are whole documents (sentencepiece-style, no pre-tokenizer), cutting
-// long pieces where no token can span (a character pair found inside no
-// token), which makes the pieces cacheable without changing the result.
+// Speed comes from: a per-thread cache of encoded pieces; a quadratic but
+// tiny merge loop for short pieces and a heap for long ones (n log n, never
+// quadratic); cache-friendly merge lookups (merge_table.h); in byte-level
+// mode, starting multi-byte characters as their tokens where that cannot
+// change the result (whole_characters.h); and, for character-level
+// vocabularies whose pieces are whole documents (sentencepiece-style, no
+// pre-tokenizer), cutting long pieces where no token can span (a character
+// pair found inside no token), which makes the pieces cacheable without
+// changing the result.
 #ifndef TOKGRAFT_TOKENIZER_MODELS_BPE_MODEL_H_
 #define TOKGRAFT_TOKENIZER_MODELS_BPE_MODEL_H_
 
@@ -119,7 +122,8 @@ class BpeModel {
   MergeTable merges_;
   WholeCharacters whole_characters_;  // byte-level models only
   // Initial symbol ids: per byte in byte-level mode, per ASCII character
-  // otherwise (-1 when absent); other characters go through vocab_.
+  // otherwise (-1 when absent); other characters through CharacterId (or
+  // vocab_, when a subword prefix or suffix changes the keys).
   int64_t single_byte_id_[256];
   std::optional<uint32_t> unk_id_;
   int64_t byte_fallback_id_[256];  // "<0xNN>" tokens, -1 when absent
@@ -151,7 +155,7 @@ class BpeModel {
     return it == other_character_ids_.end() ? -1 : int64_t{it->second};
   }
   // Whether `len` bytes at text[i] are a lead byte and its continuations.
-  static bool WholeCharacterAt(std::string_view text, size_t i, size_t len) {
+  static bool IsMultiByteCharacterAt(std::string_view text, size_t i, size_t len) {
     if (len < 2 || i + len > text.size() || static_cast<unsigned char>(text[i]) < 0xC0) return false;
     for (size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
