@@ -29,6 +29,7 @@
 #include "models/merge_table.h"
 #include "models/whole_characters.h"
 #include "tokgraft/tokenizer.h"
+#include "utf8.h"
 
 namespace tokgraft {
 
@@ -158,7 +159,7 @@ class BpeModel {
   static bool IsMultiByteCharacterAt(std::string_view text, size_t i, size_t len) {
     if (len < 2 || i + len > text.size() || static_cast<unsigned char>(text[i]) < 0xC0) return false;
     for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+      if (!utf8::IsContinuation(static_cast<unsigned char>(text[i + k]))) return false;
     }
     return true;
   }

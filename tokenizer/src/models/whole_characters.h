@@ -22,6 +22,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "models/merge_table.h"
+#include "utf8.h"
 
 namespace tokgraft {
 
@@ -68,7 +69,7 @@ class WholeCharacters {
     char32_t c = lead & (len == 2 ? 0x1F : 0x0F);
     for (size_t k = 1; k < len; ++k) {
       const unsigned char b = static_cast<unsigned char>(text[i + k]);
-      if ((b & 0xC0) != 0x80) return 0;
+      if (!utf8::IsContinuation(b)) return 0;
       c = (c << 6) | (b & 0x3F);
     }
     if (len == 3 && (c < 0x800 || (c >= 0xD800 && c < 0xE000))) return 0;
