@@ -9,7 +9,9 @@ Sections:
      only. "overall" = all bytes / sum of the per-category median seconds.
   2. load time of each tokenizer file (median over all runs of section 1), both sides.
   3. long pieces (gemma3 and llama2 by default): one document of 1 MiB of "a", of 1 MiB
-     of random ASCII letters, and of one CJK character repeated to 1 MiB. Reported as
+     of random ASCII letters (mixed case, and lower case only: o200k's pattern splits at
+     each change from lower to upper case, so for gpt4o only the second is one piece),
+     and of one CJK character repeated to 1 MiB. Reported as
      per-byte time relative to the same side's ordinary text (section 1 overall); the
      requirement for tokgraft is <= 3x.
   4. batch: `tokgraft encode -t X --jsonl --threads 1|2` on the whole dev set (one JSONL
@@ -174,6 +176,7 @@ def long_pieces(args, hf, toks, workdir):
     texts = {
         "1 MiB of `a`": "a" * LONG_BYTES,
         "1 MiB random ASCII letters": "".join(rng.choice(letters) for _ in range(LONG_BYTES)),
+        "1 MiB random lower-case letters": "".join(rng.choice(letters[:26]) for _ in range(LONG_BYTES)),
         "1 MiB of `字`": "\u5b57" * (LONG_BYTES // 3),
     }
     files = {}

@@ -204,7 +204,7 @@ void BpeModel::InitialSymbols(std::string_view piece, bool whole_characters, std
   const bool plain = options_.continuing_subword_prefix.empty() && options_.end_of_word_suffix.empty();
   std::optional<Symbol> unk;  // pending, so consecutive unknowns can fuse
   auto push = [symbols](uint32_t id, size_t begin, size_t len) {
-    symbols->push_back(Symbol{id, static_cast<uint32_t>(begin), static_cast<uint32_t>(len), 0, 0});
+    symbols->push_back(Symbol{id, static_cast<uint32_t>(begin), static_cast<uint32_t>(len)});
   };
   std::string key;
   for (size_t i = 0; i < piece.size();) {
@@ -255,7 +255,7 @@ void BpeModel::InitialSymbols(std::string_view piece, bool whole_characters, std
         unk->len += static_cast<uint32_t>(len);
       } else {
         if (unk) symbols->push_back(*unk);
-        unk = Symbol{*unk_id_, static_cast<uint32_t>(i), static_cast<uint32_t>(len), 0, 0};
+        unk = Symbol{*unk_id_, static_cast<uint32_t>(i), static_cast<uint32_t>(len)};
       }
     }
     // Without an unk token an unknown character is dropped, as the reference does.
@@ -301,51 +301,113 @@ void BpeModel::MergeWithQueue(std::string_view piece, std::vector<Symbol>* symbo
                               const MergeDropout* dropout) const {
   std::vector<Symbol>& s = *symbols;
   const int32_t n = static_cast<int32_t>(s.size());
-  for (int32_t i = 0; i < n; ++i) {
-    s[i].prev = i - 1;
-    s[i].next = i + 1 < n ? i + 1 : -1;
-  }
+  // A symbol with the pending merge of the pair it starts. A popped queue
+  // entry is then checked against memory it has to read anyway; looking its
+  // pair up again missed the cache on most pops of a long piece.
+  struct Node {
+    uint32_t id;
+    uint32_t len;  // 0 once merged into its left neighbour
+    int32_t prev;
+    int32_t next;
+    uint32_t rank;  // of the pair (this, next); kNoRank when it does not merge
+    uint32_t result;
+  };
+  constexpr MergeTable::Merge kNoMerge{MergeTable::kNoRank, 0};
+  thread_local std::vector<Node> nodes;
+  nodes.resize(n);
   thread_local MergeQueue queue;
   queue.Clear();
-  auto push_pair = [&](int32_t pos) {
-    if (pos < 0 || s[pos].next < 0) return;
-    const MergeTable::Merge m = recent.Find(s[pos].id, s[s[pos].next].id);
-    if (m.rank != MergeTable::kNoRank) queue.Push(m.rank, static_cast<uint32_t>(pos));
-  };
-  for (int32_t i = 0; i + 1 < n; ++i) {
-    const MergeTable::Merge m = InitialMerge(piece, s, i, recent);
+  for (int32_t i = 0; i < n; ++i) {
+    const MergeTable::Merge m = i + 1 < n ? InitialMerge(piece, s, i, recent) : kNoMerge;
+    nodes[i] = Node{s[i].id, s[i].len, i - 1, i + 1 < n ? i + 1 : -1, m.rank, m.result};
     if (m.rank != MergeTable::kNoRank) queue.Push(m.rank, static_cast<uint32_t>(i));
   }
+  auto merge = [&](uint32_t position) {
+    Node& left = nodes[position];
+    Node& right = nodes[left.next];
+    left.id = left.result;
+    left.len += right.len;
+    right.len = 0;
+    left.next = right.next;
+    if (right.next >= 0) nodes[right.next].prev = static_cast<int32_t>(position);
+  };
+  auto update_pair = [&](int32_t pos) {
+    if (pos < 0) return;
+    Node& node = nodes[pos];
+    const MergeTable::Merge m = node.next < 0 ? kNoMerge : recent.Find(node.id, nodes[node.next].id);
+    node.rank = m.rank;
+    node.result = m.result;
+    if (m.rank != MergeTable::kNoRank) queue.Push(m.rank, static_cast<uint32_t>(pos));
+  };
 
+  // The nodes of a sweep are fetched this many merges ahead.
+  constexpr size_t kNodesAhead = 8;
+  thread_local std::vector<uint32_t> run;
+  thread_local std::vector<int32_t> changed;  // positions whose pair a sweep changed
   std::vector<std::pair<uint32_t, uint32_t>> skipped;
   while (!queue.empty()) {
+    if (dropout == nullptr) {
+      // The lowest rank's merges are the next ones, left to right, until one
+      // makes a pair that ranks before them. Where none can (the result is a
+      // part only of later rules), the pairs they make are looked up after
+      // the sweep: those lookups, into a table far larger than the caches,
+      // then overlap instead of each waiting on memory in turn.
+      uint32_t rank;
+      size_t k;
+      queue.PopRank(&rank, &run, &k);
+      const bool defer_lookups = merges_.sweepable(rank);
+      changed.clear();
+      for (; k < run.size(); ++k) {
+        if (k + kNodesAhead < run.size()) __builtin_prefetch(&nodes[run[k + kNodesAhead]]);
+        const uint32_t position = run[k];
+        Node& left = nodes[position];
+        // Stale entry: merged away, or the pair changed since it was queued
+        // (a rank names one pair).
+        if (left.len == 0 || left.rank != rank) continue;
+        merge(position);
+        if (defer_lookups) {
+          left.rank = MergeTable::kNoRank;  // until looked up below
+          if (left.prev >= 0 && (changed.empty() || changed.back() != left.prev)) changed.push_back(left.prev);
+          changed.push_back(static_cast<int32_t>(position));
+          continue;
+        }
+        update_pair(left.prev);
+        update_pair(static_cast<int32_t>(position));
+        if ((left.prev >= 0 && nodes[left.prev].rank < rank) || left.rank < rank) {
+          queue.PutBack(rank, &run, k + 1);  // after the pair that now comes first
+          break;
+        }
+      }
+      for (const int32_t pos : changed) {
+        const Node& node = nodes[pos];
+        if (node.len != 0 && node.next >= 0) merges_.Prefetch(node.id, nodes[node.next].id);
+      }
+      for (const int32_t pos : changed) {
+        if (nodes[pos].len != 0) update_pair(pos);
+      }
+      continue;
+    }
     uint32_t rank, position;
     queue.Pop(&rank, &position);
     // A fixed-width draw rather than a std distribution, whose algorithm each
     // standard library chooses: ids for a seed are the same everywhere.
-    if (dropout != nullptr && static_cast<double>((*dropout->rng)() >> 11) * 0x1.0p-53 < dropout->probability) {
+    if (static_cast<double>((*dropout->rng)() >> 11) * 0x1.0p-53 < dropout->probability) {
       skipped.emplace_back(rank, position);  // tried again after the next merge that happens
       continue;
     }
     for (const auto& [r, p] : skipped) queue.Push(r, p);
     skipped.clear();
-    const int32_t pos = static_cast<int32_t>(position);
-    Symbol& left = s[pos];
-    if (left.len == 0 || left.next < 0) continue;
-    Symbol& right = s[left.next];
-    // Stale entry: the pair at pos changed since it was queued.
-    const MergeTable::Merge m = recent.Find(left.id, right.id);
-    if (m.rank != rank) continue;
-    left.id = m.result;
-    left.len += right.len;
-    right.len = 0;
-    left.next = right.next;
-    if (right.next >= 0) s[right.next].prev = pos;
-    push_pair(left.prev);
-    push_pair(pos);
+    const Node& left = nodes[position];
+    if (left.len == 0 || left.rank != rank) continue;  // stale, as above
+    merge(position);
+    update_pair(left.prev);
+    update_pair(static_cast<int32_t>(position));
   }
+  // Survivors keep their first byte, so each takes its begin from its own initial symbol.
   size_t out = 0;
-  for (int32_t i = n > 0 ? 0 : -1; i >= 0; i = s[i].next) s[out++] = s[i];
+  for (int32_t i = n > 0 ? 0 : -1; i >= 0; i = nodes[i].next) {
+    s[out++] = Symbol{nodes[i].id, s[i].begin, nodes[i].len};
+  }
   s.resize(out);
 }
 
@@ -367,7 +429,7 @@ void BpeModel::EncodeCached(PieceCache& cache, std::string_view piece, bool whol
     // like any other, so a repeated piece costs one lookup.
     auto token = whole_piece && options_.ignore_merges ? vocab_.find(AsAbsl(piece)) : vocab_.end();
     if (token != vocab_.end()) {
-      symbols.assign(1, Symbol{token->second, 0, static_cast<uint32_t>(piece.size()), -1, -1});
+      symbols.assign(1, Symbol{token->second, 0, static_cast<uint32_t>(piece.size())});
     } else {
       EncodeUncached(piece, &symbols, cache.recent_merges);
     }

@@ -83,9 +83,7 @@ class BpeModel {
   struct Symbol {
     uint32_t id;
     uint32_t begin;  // byte offset in the piece
-    uint32_t len;    // bytes covered; 0 once merged into its left neighbour
-    int32_t prev;
-    int32_t next;
+    uint32_t len;    // bytes covered
   };
   class PieceCache;
 

@@ -27,6 +27,8 @@ class MergeQueue {
   }
 
   bool empty() const { return ranks_.empty(); }
+  // Requires !empty().
+  uint32_t lowest_rank() const { return ranks_.front(); }
 
   void Push(uint32_t rank, uint32_t position) {
     // Ranks are merge indices, so a plain array finds a rank's slot.
@@ -45,6 +47,26 @@ class MergeQueue {
       std::push_heap(ranks_.begin(), ranks_.end(), std::greater<uint32_t>());
     }
     slots_[slot].Push(position);
+  }
+
+  // Removes the lowest rank with all its positions: (*run)[*begin...] in
+  // increasing order. Requires !empty().
+  void PopRank(uint32_t* rank, std::vector<uint32_t>* run, size_t* begin) {
+    *rank = ranks_.front();
+    uint32_t& slot = slot_of_rank_[*rank];
+    slots_[slot].Drain(run, begin);
+    std::pop_heap(ranks_.begin(), ranks_.end(), std::greater<uint32_t>());
+    ranks_.pop_back();
+    free_slots_.push_back(slot);
+    slot = kNoSlot;
+  }
+  // Returns (*run)[begin...], the unused rest of a PopRank, to the queue;
+  // `rank` must have no positions queued meanwhile. Takes the vector rather
+  // than copying it, so a rank cut short again and again stays linear.
+  void PutBack(uint32_t rank, std::vector<uint32_t>* run, size_t begin) {
+    if (begin == run->size()) return;
+    Push(rank, (*run)[begin]);
+    slots_[slot_of_rank_[rank]].Adopt(run, begin);
   }
 
   // Removes and returns the lowest (rank, position). Requires !empty().
@@ -70,6 +92,24 @@ class MergeQueue {
       unsorted_.clear();
     }
     bool empty() const { return head_ == sorted_.size() && unsorted_.empty(); }
+    void Drain(std::vector<uint32_t>* out, size_t* begin) {
+      out->swap(sorted_);
+      *begin = head_;
+      if (!unsorted_.empty()) {
+        out->erase(out->begin(), out->begin() + static_cast<ptrdiff_t>(head_));
+        *begin = 0;
+        const size_t mid = out->size();
+        std::sort(unsorted_.begin(), unsorted_.end());
+        out->insert(out->end(), unsorted_.begin(), unsorted_.end());
+        std::inplace_merge(out->begin(), out->begin() + static_cast<ptrdiff_t>(mid), out->end());
+      }
+      Reset();
+    }
+    // Holding only one position, takes `run` from `begin` as its sorted run.
+    void Adopt(std::vector<uint32_t>* run, size_t begin) {
+      sorted_.swap(*run);
+      head_ = begin;
+    }
     void Push(uint32_t p) {
       if (head_ == sorted_.size() || p >= sorted_.back()) {
         sorted_.push_back(p);

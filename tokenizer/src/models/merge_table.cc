@@ -29,6 +29,26 @@ void MergeTable::Finish(const std::vector<int64_t>& byte_ids) {
   rules_.clear();
   rules_.shrink_to_fit();
 
+  // A rank merges in one sweep when its result takes part only in rules that
+  // rank after it: then none of its merges makes a pair that comes first.
+  std::vector<uint32_t> first_use;  // lowest rank of a rule with the token as a part
+  auto use = [&](uint32_t id, uint32_t rank) {
+    if (id >= first_use.size()) first_use.resize(size_t{id} + 1, kNoRank);
+    first_use[id] = std::min(first_use[id], rank);
+  };
+  uint32_t max_rank = 0;
+  for (const Slot& s : slots_) {
+    if (s.key == kEmptyKey) continue;
+    use(static_cast<uint32_t>(s.key >> 32), s.rank);
+    use(static_cast<uint32_t>(s.key), s.rank);
+    max_rank = std::max(max_rank, s.rank);
+  }
+  sweepable_.assign(size_ == 0 ? 0 : size_t{max_rank} + 1, false);
+  for (const Slot& s : slots_) {
+    if (s.key == kEmptyKey) continue;
+    sweepable_[s.rank] = s.result >= first_use.size() || first_use[s.result] > s.rank;
+  }
+
   byte_pairs_.clear();
   if (byte_ids.empty()) return;
   byte_pairs_.resize(256 * 256);

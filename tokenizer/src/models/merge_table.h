@@ -33,6 +33,11 @@ class MergeTable {
 
   // Distinct pairs (after Finish()).
   size_t size() const { return size_; }
+  // Whether no merge of `rank` makes a pair that ranks before it (its result
+  // is a part only of later rules): then all its merges can run in one sweep.
+  // True of every rank of a list trained in one go (gpt4o, qwen3), of 78% of
+  // llama3's and 76% of gemma3's (after Finish()).
+  bool sweepable(uint32_t rank) const { return sweepable_[rank]; }
 
   // The rule for (left, right); rank kNoRank when the pair does not merge.
   Merge Find(uint32_t left, uint32_t right) const {
@@ -43,6 +48,8 @@ class MergeTable {
       if (s.key == kEmptyKey) return {kNoRank, 0};
     }
   }
+  // Starts loading the slot Find(left, right) reads first.
+  void Prefetch(uint32_t left, uint32_t right) const { __builtin_prefetch(&slots_[Hash(Key(left, right))]); }
   // Calls f(left, right, rank) for every rule, in no particular order.
   template <typename F>
   void ForEach(F f) const {
@@ -76,6 +83,7 @@ class MergeTable {
   size_t mask_ = 0;
   int shift_ = 64;
   size_t size_ = 0;
+  std::vector<bool> sweepable_;  // by rank
   std::vector<Merge> byte_pairs_;
 };
 
