@@ -47,6 +47,40 @@ std::vector<std::string> NaiveBpe(std::string_view text, const Merges& merges) {
   }
 }
 
+// The ids of NaiveBpe's tokens.
+std::vector<uint32_t> NaiveIds(std::string_view text, const Merges& merges, const std::vector<std::string>& tokens) {
+  std::vector<uint32_t> ids;
+  for (const std::string& s : NaiveBpe(text, merges)) {
+    ids.push_back(static_cast<uint32_t>(std::find(tokens.begin(), tokens.end(), s) - tokens.begin()));
+  }
+  return ids;
+}
+
+// `length` letters of `alphabet` drawn at random.
+std::string RandomLetters(std::mt19937& rng, const std::string& alphabet, size_t length) {
+  std::string text;
+  std::uniform_int_distribution<size_t> letter(0, alphabet.size() - 1);
+  for (size_t i = 0; i < length; ++i) text.push_back(alphabet[letter(rng)]);
+  return text;
+}
+
+// The letters of `alphabet`, then up to `attempts` merges of two random
+// tokens into a new one, each ranked after the rules that make its parts.
+Merges RandomMerges(std::mt19937& rng, const std::string& alphabet, int attempts,
+                    std::vector<std::string>* tokens) {
+  tokens->clear();
+  for (char c : alphabet) tokens->emplace_back(1, c);
+  Merges merges;
+  for (int m = 0; m < attempts; ++m) {
+    std::uniform_int_distribution<size_t> pick(0, tokens->size() - 1);
+    std::string l = (*tokens)[pick(rng)], r = (*tokens)[pick(rng)];
+    if (std::find(tokens->begin(), tokens->end(), l + r) != tokens->end()) continue;
+    merges.emplace_back(l, r);
+    tokens->push_back(l + r);
+  }
+  return merges;
+}
+
 TEST(BpeModelTest, AppliesLowestRankFirst) {
   auto model = Make({"a", "b", "c", "ab", "bc", "abc"}, {{"b", "c"}, {"a", "b"}, {"a", "bc"}});
   EXPECT_EQ(Ids(*model, "abc"), (std::vector<uint32_t>{5}));  // b+c, then a+bc
@@ -136,25 +170,11 @@ TEST(BpeModelTest, MatchesNaiveBpeOnRandomPieces) {
   const std::string alphabet = "abcd";
   for (int trial = 0; trial < 30; ++trial) {
     std::vector<std::string> tokens;
-    for (char c : alphabet) tokens.emplace_back(1, c);
-    Merges merges;
-    std::uniform_int_distribution<size_t> pick(0, 0);
-    for (int m = 0; m < 40; ++m) {
-      pick = std::uniform_int_distribution<size_t>(0, tokens.size() - 1);
-      std::string l = tokens[pick(rng)], r = tokens[pick(rng)];
-      if (std::find(tokens.begin(), tokens.end(), l + r) != tokens.end()) continue;
-      merges.emplace_back(l, r);
-      tokens.push_back(l + r);
-    }
+    const Merges merges = RandomMerges(rng, alphabet, 40, &tokens);
     auto model = Make(tokens, merges);
     for (size_t length : {1, 5, 30, 47, 48, 49, 120, 300, 1000}) {
-      std::string text;
-      std::uniform_int_distribution<size_t> letter(0, alphabet.size() - 1);
-      for (size_t i = 0; i < length; ++i) text.push_back(alphabet[letter(rng)]);
-      std::vector<uint32_t> expected;
-      for (const std::string& s : NaiveBpe(text, merges)) {
-        expected.push_back(static_cast<uint32_t>(std::find(tokens.begin(), tokens.end(), s) - tokens.begin()));
-      }
+      const std::string text = RandomLetters(rng, alphabet, length);
+      const std::vector<uint32_t> expected = NaiveIds(text, merges, tokens);
       EXPECT_EQ(Ids(*model, text), expected) << "trial " << trial << " text " << text;
       EXPECT_EQ(Ids(*model, text), expected) << "second (cached) encode of " << text;
     }
@@ -170,15 +190,7 @@ TEST(BpeModelTest, MatchesNaiveBpeWhenRulesPrecedeTheirParts) {
   const std::string alphabet = "abc";
   for (int trial = 0; trial < 40; ++trial) {
     std::vector<std::string> tokens;
-    for (char c : alphabet) tokens.emplace_back(1, c);
-    Merges merges;
-    for (int m = 0; m < 30; ++m) {
-      std::uniform_int_distribution<size_t> pick(0, tokens.size() - 1);
-      std::string l = tokens[pick(rng)], r = tokens[pick(rng)];
-      if (std::find(tokens.begin(), tokens.end(), l + r) != tokens.end()) continue;
-      merges.emplace_back(l, r);
-      tokens.push_back(l + r);
-    }
+    Merges merges = RandomMerges(rng, alphabet, 30, &tokens);
     // Every other split of a token into two tokens is a rule too.
     const size_t made = merges.size();
     for (size_t m = 0; m < made; ++m) {
@@ -195,14 +207,8 @@ TEST(BpeModelTest, MatchesNaiveBpeWhenRulesPrecedeTheirParts) {
     std::shuffle(merges.begin(), merges.end(), rng);
     auto model = Make(tokens, merges);
     for (size_t length : {49, 300, 2000}) {
-      std::string text;
-      std::uniform_int_distribution<size_t> letter(0, alphabet.size() - 1);
-      for (size_t i = 0; i < length; ++i) text.push_back(alphabet[letter(rng)]);
-      std::vector<uint32_t> expected;
-      for (const std::string& s : NaiveBpe(text, merges)) {
-        expected.push_back(static_cast<uint32_t>(std::find(tokens.begin(), tokens.end(), s) - tokens.begin()));
-      }
-      EXPECT_EQ(Ids(*model, text), expected) << "trial " << trial << " text " << text;
+      const std::string text = RandomLetters(rng, alphabet, length);
+      EXPECT_EQ(Ids(*model, text), NaiveIds(text, merges, tokens)) << "trial " << trial << " text " << text;
     }
   }
 }
@@ -266,11 +272,7 @@ TEST(BpeModelTest, WholeCharactersMatchNaiveBpe) {
     whole_seen += model->num_whole_characters();
     for (size_t chars : {1, 2, 3, 10, 16, 40, 100}) {
       const std::string text = random_text(chars);
-      std::vector<uint32_t> expected;
-      for (const std::string& s : NaiveBpe(text, merges)) {
-        expected.push_back(static_cast<uint32_t>(std::find(tokens.begin(), tokens.end(), s) - tokens.begin()));
-      }
-      EXPECT_EQ(Ids(*model, text), expected) << "trial " << trial << " chars " << chars;
+      EXPECT_EQ(Ids(*model, text), NaiveIds(text, merges, tokens)) << "trial " << trial << " chars " << chars;
     }
   }
   EXPECT_GT(whole_seen, 30u);  // the whole-character path was taken
@@ -285,13 +287,8 @@ TEST(BpeModelTest, CuttingLongPiecesDoesNotChangeTheResult) {
   std::mt19937 rng(3);
   const std::string alphabet = "ab ";
   for (int trial = 0; trial < 20; ++trial) {
-    std::string text;
-    std::uniform_int_distribution<size_t> letter(0, alphabet.size() - 1);
-    for (size_t i = 0; i < 2000; ++i) text.push_back(alphabet[letter(rng)]);
-    std::vector<uint32_t> expected;
-    for (const std::string& s : NaiveBpe(text, merges)) {
-      expected.push_back(static_cast<uint32_t>(std::find(tokens.begin(), tokens.end(), s) - tokens.begin()));
-    }
+    const std::string text = RandomLetters(rng, alphabet, 2000);
+    const std::vector<uint32_t> expected = NaiveIds(text, merges, tokens);
     std::vector<ByteSpan> spans;
     EXPECT_EQ(Ids(*model, text, &spans), expected);
     ASSERT_EQ(spans.size(), expected.size());
