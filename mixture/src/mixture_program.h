@@ -34,7 +34,7 @@ namespace tokgraft::mixture {
 
 struct ProgramOptions {
   bool pair_slack = true;
-  size_t candidates_per_step = 5;
+  size_t candidates_per_step = 20;
   int max_rounds = 10000;
   std::function<void(const std::string&)> on_progress;
 };

@@ -43,7 +43,7 @@ its step. Constraints are generated lazily until none is violated.
                          time (default: document for byte-level tokenizers,
                          line otherwise, as sentencepiece trains)
   --candidates K         add up to K violated constraints per step and round
-                         (default 5)
+                         (default 20)
   --no-pair-slack        leave out the slack per pair shared by all steps
                          (the paper's program has it): a slack per step
                          only, as earlier versions solved; for comparison
@@ -128,7 +128,7 @@ absl::Status RunMixture(const std::vector<std::string>& argv) {
   absl::StatusOr<int> threads = args->IntValue("--threads", 2, 1, 256);
   if (!threads.ok()) return threads.status();
   options.threads = *threads;
-  absl::StatusOr<int> candidates = args->IntValue("--candidates", 5, 1, 1000);
+  absl::StatusOr<int> candidates = args->IntValue("--candidates", 20, 1, 1000);
   if (!candidates.ok()) return candidates.status();
   options.candidates_per_step = *candidates;
   options.skip_unseen_steps = !args->Has("--keep-unseen");

@@ -48,7 +48,7 @@ struct MixtureOptions {
   Unit unit = Unit::kAuto;
   // Rows added per step and round, at most: the most violated constraints
   // of the step. The first round starts from equal proportions.
-  size_t candidates_per_step = 5;
+  size_t candidates_per_step = 20;
   // False leaves out the pair slacks v_p (a slack per step only), the
   // program of earlier tokgraft versions, kept for comparison: one pair
   // over-represented in a sample then costs at every step and drives its
