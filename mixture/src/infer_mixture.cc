@@ -1,16 +1,15 @@
 // InferMixture: read the samples, replay the merges on each, then solve the
-// program with lazily generated constraints.
+// program with lazily generated constraints (mixture_program.h).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <limits>
 #include <thread>
 
 #include "absl/strings/str_format.h"
 #include "category_words.h"
 #include "constraint_search.h"
-#include "linear_program.h"
+#include "mixture_program.h"
 #include "tokgraft/merge_replay.h"
 #include "tokgraft/mixture.h"
 #include "tokgraft/trainer.h"
@@ -25,12 +24,6 @@ double SecondsSince(Clock::time_point start) { return std::chrono::duration<doub
 // Counts are per million bytes of the sample, so that proportions are shares
 // of bytes and the program's numbers are of a size the solver handles well.
 constexpr double kUnitBytes = 1e6;
-// A constraint counts as violated beyond this (units: occurrences per million
-// bytes; one occurrence in a 1 MB sample is 1).
-constexpr double kTolerance = 1e-5;
-// Rounds stop when the total slack of the best solution is within this
-// fraction of the lower bound.
-constexpr double kRelativeGap = 1e-7;
 
 // Runs task(k) for k in [0, count) on `threads` threads; the first error wins.
 absl::Status ParallelFor(size_t count, int threads, const std::function<absl::Status(size_t)>& task) {
@@ -155,88 +148,24 @@ absl::StatusOr<MixtureResult> InferMixture(const Tokenizer& tokenizer, const std
   }
   ConstraintSearch search(std::move(replays), scales, *schedule, constrained);
 
-  // The program has a slack v_t per step and a row per (step, pair); even
-  // the rows generated lazily, a few per step, make a program of hundreds of
-  // thousands of rows that the simplex method solves far too slowly. Given
-  // alpha, each v_t is determined: the largest violation at step t, or 0. So
-  // the rows of a block of consecutive steps are summed into one cut on the
-  // block's total slack z_b (valid: a maximum is at least any of its terms),
-  // and cuts are added where the current solution violates them (the
-  // multi-cut cutting-plane method). The program's optimum over the cuts is a
-  // lower bound of the full program's; the objective of any alpha, from a
-  // sweep, an upper bound; rounds stop when they meet.
-  std::vector<size_t> block_of(steps.size(), 0);
-  const size_t blocks = std::max<size_t>(1, std::min(options.blocks, result.constrained_steps));
-  for (size_t t = 0, k = 0; t < steps.size(); ++t) {
-    if (constrained[t]) block_of[t] = k++ * blocks / std::max<size_t>(1, result.constrained_steps);
-  }
-  LinearProgram lp;
-  std::vector<int> alpha_columns(n);
-  for (size_t i = 0; i < n; ++i) alpha_columns[i] = lp.AddColumn(0, 1, 0);
-  lp.AddRow(1, 1, alpha_columns, std::vector<double>(n, 1.0));
-  std::vector<int> block_columns(blocks);
-  for (size_t b = 0; b < blocks; ++b) block_columns[b] = lp.AddColumn(0, LinearProgram::kInfinity, 1);
-  std::vector<double> alpha(n, 1.0 / n), best_alpha = alpha;
-  double upper = std::numeric_limits<double>::infinity(), lower = 0;
-  std::vector<std::vector<double>> cuts(blocks, std::vector<double>(n));
-  std::vector<bool> block_cut(blocks);
-  std::vector<int> row_columns(n + 1);
-  std::vector<double> row_values(n + 1);
-  std::copy(alpha_columns.begin(), alpha_columns.end(), row_columns.begin());
-  bool converged = false;
-  for (result.rounds = 0; result.rounds < options.max_rounds; ++result.rounds) {
-    phase = Clock::now();
-    const std::vector<StepViolation> violated = search.MostViolated(alpha, kTolerance);
-    result.search_seconds += SecondsSince(phase);
-    double objective = 0;
-    for (const StepViolation& v : violated) objective += v.value;
-    if (objective < upper) {
-      upper = objective;
-      best_alpha = alpha;
-      result.steps_with_slack = violated.size();
-    }
-    if (upper - lower <= kRelativeGap * std::max(1.0, upper)) {
-      converged = true;
-      break;
-    }
-    for (size_t b = 0; b < blocks; ++b) {
-      std::fill(cuts[b].begin(), cuts[b].end(), 0.0);
-      block_cut[b] = false;
-    }
-    for (const StepViolation& v : violated) {
-      const size_t b = block_of[v.step];
-      for (size_t i = 0; i < n; ++i) cuts[b][i] += v.coefficients[i];
-      block_cut[b] = true;
-    }
-    // z_b - cut_b . alpha >= 0
-    for (size_t b = 0; b < blocks; ++b) {
-      if (!block_cut[b]) continue;
-      for (size_t i = 0; i < n; ++i) row_values[i] = -cuts[b][i];
-      row_columns[n] = block_columns[b];
-      row_values[n] = 1;
-      lp.AddRow(0, LinearProgram::kInfinity, row_columns, row_values);
-      ++result.constraints;
-    }
-    result.pair_constraints += violated.size();
-    phase = Clock::now();
-    if (absl::Status s = lp.Solve(); !s.ok()) return s;
-    result.solve_seconds += SecondsSince(phase);
-    lower = std::max(lower, lp.Objective());
-    double sum = 0;
-    for (size_t i = 0; i < n; ++i) sum += alpha[i] = std::max(0.0, lp.Value(alpha_columns[i]));
-    for (double& a : alpha) a /= sum;
-    progress(absl::StrFormat("round %d: slack between %.6g and %.6g, %d cuts", result.rounds + 1, lower, upper,
-                             result.constraints));
-  }
-  if (!converged) {
-    return absl::InternalError(absl::StrFormat(
-        "the cutting planes did not converge in %d rounds (total slack between %.9g and %.9g)", options.max_rounds,
-        lower, upper));
-  }
-  alpha = best_alpha;
-  result.total_slack = upper;
-  result.slack_lower_bound = lower;
-  for (size_t i = 0; i < n; ++i) result.categories[i].proportion = alpha[i];
+  ProgramOptions program;
+  program.pair_slack = options.pair_slack;
+  program.candidates_per_step = options.candidates_per_step;
+  program.max_rounds = options.max_rounds;
+  program.on_progress = options.on_progress;
+  absl::StatusOr<ProgramSolution> solution = SolveMixtureProgram(search, program);
+  if (!solution.ok()) return solution.status();
+  for (size_t i = 0; i < n; ++i) result.categories[i].proportion = solution->alpha[i];
+  result.constraints = solution->rows;
+  result.pair_columns = solution->pair_columns;
+  result.rounds = solution->rounds;
+  result.total_slack = solution->total_slack;
+  result.pair_slack = solution->pair_slack;
+  result.slack_lower_bound = solution->lower_bound;
+  result.steps_with_slack = solution->steps_with_slack;
+  result.pairs_with_slack = solution->pairs_with_slack;
+  result.search_seconds = solution->search_seconds;
+  result.solve_seconds = solution->solve_seconds;
   result.seconds = SecondsSince(start);
   return result;
 }

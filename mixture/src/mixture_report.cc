@@ -42,13 +42,13 @@ p.note { color: #555; max-width: 900px; }
 std::string MixtureToJson(const MixtureResult& r) {
   std::string json = absl::StrFormat(
       "{\"tokenizer\":%s,\"unit\":%s,\"merges_used\":%d,\"steps\":%d,\"unreachable_steps\":%d,"
-      "\"unseen_steps\":%d,\"constrained_steps\":%d,\"constraints\":%d,\"pair_constraints\":%d,\"rounds\":%d,"
-      "\"total_slack\":%.9g,\"slack_lower_bound\":%.9g,"
-      "\"steps_with_slack\":%d,\"seconds\":{\"read\":%.3f,\"replay\":%.3f,\"search\":%.3f,\"solve\":%.3f,"
+      "\"unseen_steps\":%d,\"constrained_steps\":%d,\"constraints\":%d,"
+      "\"pair_columns\":%d,\"rounds\":%d,\"total_slack\":%.9g,\"pair_slack\":%.9g,\"slack_lower_bound\":%.9g,"
+      "\"steps_with_slack\":%d,\"pairs_with_slack\":%d,\"seconds\":{\"read\":%.3f,\"replay\":%.3f,\"search\":%.3f,\"solve\":%.3f,"
       "\"total\":%.3f},\"categories\":[",
       JsonString(r.tokenizer), JsonString(r.unit), r.merges_used, r.steps, r.unreachable_steps, r.unseen_steps,
-      r.constrained_steps, r.constraints, r.pair_constraints, r.rounds, r.total_slack, r.slack_lower_bound,
-      r.steps_with_slack, r.read_seconds,
+      r.constrained_steps, r.constraints, r.pair_columns, r.rounds, r.total_slack, r.pair_slack,
+      r.slack_lower_bound, r.steps_with_slack, r.pairs_with_slack, r.read_seconds,
       r.replay_seconds, r.search_seconds, r.solve_seconds, r.seconds);
   for (size_t i = 0; i < r.categories.size(); ++i) {
     const CategoryResult& c = r.categories[i];
@@ -96,12 +96,14 @@ std::string MixtureToHtml(const MixtureResult& r) {
       {"steps listed before their parts exist", absl::StrCat(r.unreachable_steps)},
       {"steps whose merge occurs in no sample", absl::StrCat(r.unseen_steps)},
       {"steps in the program", absl::StrCat(r.constrained_steps)},
-      {"rows (cuts over blocks of steps)", absl::StrCat(r.constraints)},
-      {"pair constraints summed into them", absl::StrCat(r.pair_constraints)},
+      {"(step, pair) rows generated", absl::StrCat(r.constraints)},
+      {"pair slack columns", absl::StrCat(r.pair_columns)},
       {"rounds", absl::StrCat(r.rounds)},
       {"total slack", absl::StrFormat("%.6g", r.total_slack)},
       {"lower bound of the total slack", absl::StrFormat("%.6g", r.slack_lower_bound)},
+      {"of which pair slack", absl::StrFormat("%.6g", r.pair_slack)},
       {"steps with slack", absl::StrCat(r.steps_with_slack)},
+      {"pairs with slack", absl::StrCat(r.pairs_with_slack)},
       {"read + pre-tokenize (s)", absl::StrFormat("%.2f", r.read_seconds)},
       {"replay (s)", absl::StrFormat("%.2f", r.replay_seconds)},
       {"constraint search (s)", absl::StrFormat("%.2f", r.search_seconds)},

@@ -11,7 +11,8 @@ training for samples. The true proportions are the bytes actually used (a
 small file may give less than its share). `build/tokgraft train --vocab-size V`
 (default pre-tokenizer, digits + byte-level, as HF's trainer) makes the
 tokenizer; `tokgraft mixture --unit line` (the trainer reads lines) infers the
-proportions with each sample set of --variants:
+proportions (with --program per-step: `--no-pair-slack`) with each sample set
+of --variants:
   dev            the category files of corpus/dev (the issue's setting)
   heldout-S      the first S kB of the held-out part of corpus/train
   heldout-S-mT   the same, replaying only the first T merges
@@ -95,8 +96,10 @@ def first_bytes(lines, limit):
     return "".join(out)
 
 
-def infer(tokgraft, tokenizer, samples, merges=None):
+def infer(tokgraft, tokenizer, samples, program, merges=None):
     cmd = [tokgraft, "mixture", "-t", tokenizer, "--unit", "line", "--json", "--quiet"]
+    if program == "per-step":
+        cmd.append("--no-pair-slack")
     if merges:
         cmd += ["--merges", str(merges)]
     for name, path in samples:
@@ -123,12 +126,12 @@ def run_mixture(args, n, k, categories, tmp):
     sample_sets = {}
     for variant in args.variants.split(","):
         if variant == "dev":
-            sample_sets[variant] = ([(c, str(dev_dir / f"{c}.txt")) for c in chosen], None)
+            sample_sets[variant] = ([(c, str(dev_dir / f"{c}.txt")) for c in chosen], args.merges)
         elif variant == "train-text":
-            sample_sets[variant] = ([(c, str(Path(tmp, f"train-{c}.txt"))) for c in chosen], None)
+            sample_sets[variant] = ([(c, str(Path(tmp, f"train-{c}.txt"))) for c in chosen], args.merges)
         elif variant.startswith("heldout-"):
             parts = variant.split("-")
-            kb, merges = float(parts[1]), (int(parts[2][1:]) if len(parts) > 2 else None)
+            kb, merges = float(parts[1]), (int(parts[2][1:]) if len(parts) > 2 else args.merges)
             samples = []
             for c in chosen:
                 path = Path(tmp, f"held-{c}-{parts[1]}.txt")
@@ -143,9 +146,9 @@ def run_mixture(args, n, k, categories, tmp):
         subprocess.run([args.tokgraft, "train", "--vocab-size", str(args.vocab_size), "--out", tokenizer, "--quiet",
                         str(Path(tmp, "train.txt"))], check=True)
         train_seconds = time.time() - start
-        estimates = {label: infer(args.tokgraft, tokenizer, samples, merges)
+        estimates = {label: infer(args.tokgraft, tokenizer, samples, args.program, merges)
                      for label, (samples, merges) in sample_sets.items()}
-    return {"n": n, "k": k, "train_mb": args.train_mb, "vocab_size": args.vocab_size,
+    return {"n": n, "k": k, "program": args.program, "merges": args.merges, "train_mb": args.train_mb, "vocab_size": args.vocab_size,
             "held_out_mb": args.held_out_mb, "truth": truth, "estimates": estimates,
             "train_seconds": round(train_seconds, 2)}
 
@@ -169,20 +172,29 @@ def main():
     ap.add_argument("--variants", default="dev,heldout-300,heldout-3000")
     ap.add_argument("--results", default="mixture_experiment.jsonl",
                     help="one JSON line per mixture; mixtures already there are not run again")
+    ap.add_argument("--program", choices=["pair-slack", "per-step"], default="pair-slack",
+                    help="the mixture program: with a slack per pair (default) or per step only (--no-pair-slack); "
+                         "records without this field were made by the per-step program")
+    ap.add_argument("--merges", type=int, default=None,
+                    help="replay only the first T merges (tokgraft mixture --merges T) in every variant without its "
+                         "own -mT (default: all)")
     ap.add_argument("--report-only", action="store_true", help="print the table of --results, run nothing")
     ap.add_argument("--by-kind", action="store_true", help="also the MSE of code and of language categories")
     args = ap.parse_args()
     categories = sorted(p.stem for p in (Path(args.data) / "corpus" / "train").glob("*.txt"))
     sizes = [int(s) for s in args.sizes.split(",")]
     variants = args.variants.split(",")
-    setting = {"train_mb": args.train_mb, "vocab_size": args.vocab_size, "held_out_mb": args.held_out_mb}
+    setting = {"train_mb": args.train_mb, "vocab_size": args.vocab_size, "held_out_mb": args.held_out_mb,
+               "program": args.program, "merges": args.merges}
 
+    # Fields that older records lack, as those records were made.
+    default_of = {"program": "per-step", "merges": None}
     records = []
     if Path(args.results).exists():
         with open(args.results) as f:
             records = [json.loads(line) for line in f if line.strip()]
     def done(n, k):
-        return next((r for r in records if r["n"] == n and r["k"] == k and all(r[key] == v for key, v in setting.items())
+        return next((r for r in records if r["n"] == n and r["k"] == k and all(r.get(key, default_of.get(key)) == v for key, v in setting.items())
                      and all(v in r["estimates"] for v in variants)), None)
 
     start = time.time()
@@ -200,7 +212,7 @@ def main():
                       f" (train {record['train_seconds']} s)", file=sys.stderr, flush=True)
 
     print("$ " + " ".join(["tools/bench/mixture_experiment.py"] + sys.argv[1:]))
-    print(f"training text {args.train_mb} MB per mixture, vocabulary {args.vocab_size}, flat Dirichlet; "
+    print(f"program: {args.program}, merges: {args.merges or 'all'}; training text {args.train_mb} MB per mixture, vocabulary {args.vocab_size}, flat Dirichlet; "
           f"held-out part of corpus/train: last {args.held_out_mb} MB of each file (at most half)"
           + (f"; ran for {time.time() - start:.0f} s" if not args.report_only else ""))
     print()

@@ -7,15 +7,17 @@
 // category (languages, code, ...) gives every pair's count per category at
 // every step; the proportions alpha (>= 0, summing to 1) are those under which
 // the merged pairs come closest to being the most frequent ones: the linear
-// program
-//   minimise   sum_t v_t
-//   subject to sum_i alpha_i (c_i,m(t) - c_i,p) + v_t >= 0  for every step t, pair p
-//              v_t >= 0, alpha_i >= 0, sum_i alpha_i = 1,
+// program of the paper
+//   minimise   sum_t v_t + sum_p v_p
+//   subject to sum_i alpha_i (c_i,m(t) - c_i,p) + v_t + v_p >= 0  for every step t, pair p
+//              v >= 0, alpha_i >= 0, sum_i alpha_i = 1,
 // with c_i,p the count of pair p in category i's sample per million bytes
-// just before step t and m(t) the pair step t merged. The constraints are far
-// too many to write down: they are generated lazily, the most violated ones
-// under the current solution being added (summed over blocks of steps, see
-// infer_mixture.cc) until the solution is optimal for the full program.
+// just before step t and m(t) the pair step t merged. The slack v_p of a pair
+// is shared by all steps: a pair that one sample over-represents (a licence
+// header, box drawing) costs its excess once instead of at every step. The
+// constraints are far too many to write down: they are generated lazily, the
+// most violated ones under the current solution being added (see
+// mixture_program.h) until the solution is optimal for the full program.
 #ifndef TOKGRAFT_MIXTURE_H_
 #define TOKGRAFT_MIXTURE_H_
 
@@ -44,11 +46,15 @@ struct MixtureOptions {
   // document. kAuto: documents for byte-level tokenizers, lines otherwise.
   enum class Unit { kAuto, kLine, kDocument };
   Unit unit = Unit::kAuto;
-  // Constraints are summed over this many blocks of consecutive steps: more
-  // blocks, fewer rounds but larger programs. The first round starts from
-  // equal proportions.
-  size_t blocks = 1000;
-  int max_rounds = 500;
+  // Rows added per step and round, at most: the most violated constraints
+  // of the step. The first round starts from equal proportions.
+  size_t candidates_per_step = 20;
+  // False leaves out the pair slacks v_p (a slack per step only), the
+  // program of earlier tokgraft versions, kept for comparison: one pair
+  // over-represented in a sample then costs at every step and drives its
+  // category's proportion down.
+  bool pair_slack = true;
+  int max_rounds = 10000;
   // Steps whose merge occurs in no sample are left out: with samples much
   // smaller than the training data they say more about the samples than
   // about the mixture. False keeps them, as the paper's program does.
@@ -73,12 +79,14 @@ struct MixtureResult {
   size_t unreachable_steps = 0;  // listed before the tokens they join exist
   size_t unseen_steps = 0;       // the merge occurs in no sample
   size_t constrained_steps = 0;  // steps in the program
-  size_t constraints = 0;        // rows of the program (cuts over blocks of steps)
-  size_t pair_constraints = 0;   // violated (step, pair) constraints summed into them
+  size_t constraints = 0;        // (step, pair) rows generated
+  size_t pair_columns = 0;       // pair slacks v_p in the program
   int rounds = 0;                // sweeps for violated constraints
-  double total_slack = 0;        // sum of v_t at the solution, counts per million bytes
+  double total_slack = 0;        // sum of v_t and v_p at the solution, counts per million bytes
+  double pair_slack = 0;         // the sum of v_p in it
   double slack_lower_bound = 0;  // the program's proven lower bound
   size_t steps_with_slack = 0;   // v_t > 0
+  size_t pairs_with_slack = 0;   // v_p > 0
   std::string unit;              // "line" or "document"
   double read_seconds = 0;       // reading and pre-tokenizing the samples
   double replay_seconds = 0;     // replaying the merges (wall clock, all threads)
