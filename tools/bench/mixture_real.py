@@ -26,6 +26,7 @@ def main():
     ap.add_argument("--data", default=os.environ.get("TOKGRAFT_DATA", os.path.expanduser("~/.cache/tokgraft-data")))
     ap.add_argument("--tokenizers", default=DEFAULT)
     ap.add_argument("--corpus", default=None)
+    ap.add_argument("--merges", type=int, default=None, help="replay only the first N merges (default: all)")
     args = ap.parse_args()
     corpus = args.corpus or str(Path(args.data) / "corpus" / "dev")
     names = args.tokenizers.split(",")
@@ -33,6 +34,8 @@ def main():
     for name in names:
         cmd = ["flock", "/tmp/tokgraft-build.lock", args.tokgraft, "mixture", "-t",
                str(Path(args.data) / "tokenizers" / f"{name}.json"), "--corpus", corpus, "--json", "--quiet"]
+        if args.merges:
+            cmd += ["--merges", str(args.merges)]
         results[name] = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
     print("$ " + " ".join(["tools/bench/mixture_real.py"] + sys.argv[1:]))
     print()
