@@ -121,11 +121,11 @@ ConstraintSearch::Sweep ConstraintSearch::FindViolated(const std::vector<double>
       }
       if (tree_[node] <= violated_above) break;
       // The pair's last change at or before t, and its next one.
-      const auto first = change_steps_.begin() + change_starts_[pair];
-      const auto last = change_steps_.begin() + change_starts_[pair + 1];
-      const auto next = std::upper_bound(first, last, static_cast<uint32_t>(t));
+      const auto changes_begin = change_steps_.begin() + change_starts_[pair];
+      const auto changes_end = change_steps_.begin() + change_starts_[pair + 1];
+      const auto next = std::upper_bound(changes_begin, changes_end, static_cast<uint32_t>(t));
       StepViolation violation{static_cast<uint32_t>(t), pair, *(next - 1),
-                              next == last ? static_cast<uint32_t>(steps) : *next, std::vector<double>(n),
+                              next == changes_end ? static_cast<uint32_t>(steps) : *next, std::vector<double>(n),
                               tree_[node] - merged};
       for (size_t i = 0; i < n; ++i) violation.pair_counts[i] = scales_[i] * counts_[size_t{pair} * n + i];
       sweep.violated.push_back(std::move(violation));
