@@ -3,8 +3,9 @@
 // adjacent pair of lowest rank, leftmost first, until no pair has a merge.
 //
 // Speed comes from: a per-thread cache of encoded pieces; a quadratic but
-// tiny merge loop for short pieces and a heap for long ones (n log n, never
-// quadratic); cache-friendly merge lookups (merge_table.h); in byte-level
+// tiny merge loop for short pieces and, for long ones, rank buckets whose
+// merges run one rank at a time in left-to-right sweeps (merge_queue.h;
+// n log n, never quadratic); cache-friendly merge lookups (merge_table.h); in byte-level
 // mode, starting multi-byte characters as their tokens where that cannot
 // change the result (whole_characters.h); and, for character-level
 // vocabularies whose pieces are whole documents (sentencepiece-style, no
